@@ -1,0 +1,90 @@
+package org.odomo.account;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.odomo.vehicle.Brand;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** End-user accounts per brand realm. Passwords are stored only as salted, slow hashes. */
+@Service
+public class AccountManagement {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    AccountManagement(JdbcClient jdbc, Optional<Clock> clock) {
+        this.jdbc = jdbc;
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    @Transactional
+    public Account create(Brand brand, String email, String password, String firstName, String lastName) {
+        String normalised = normalise(email);
+        if (normalised.isEmpty() || !normalised.contains("@")) {
+            throw new IllegalArgumentException("not an e-mail address: " + email);
+        }
+        if (password == null || password.length() < 8) {
+            throw new IllegalArgumentException("password must have at least 8 characters");
+        }
+        Instant now = clock.instant();
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        try {
+            jdbc.sql("""
+                    INSERT INTO app_user (realm, email, password_hash, first_name, last_name, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                    .params(brand.realm(), normalised, passwords.encode(password), firstName, lastName,
+                            Timestamp.from(now), Timestamp.from(now))
+                    .update(keys, "id");
+        } catch (DuplicateKeyException e) {
+            throw new IllegalStateException("an account already exists for " + normalised + " in " + brand.realm(), e);
+        }
+        return new Account(keys.getKey().longValue(), brand, normalised, firstName, lastName, now, now);
+    }
+
+    public Optional<Account> find(long id) {
+        return jdbc.sql("SELECT * FROM app_user WHERE id = ?").param(id).query(AccountManagement::map).optional();
+    }
+
+    public Optional<Account> findByEmail(Brand brand, String email) {
+        return jdbc.sql("SELECT * FROM app_user WHERE realm = ? AND email = ?")
+                .params(brand.realm(), normalise(email)).query(AccountManagement::map).optional();
+    }
+
+    /** The account if the password is right; the same empty answer for unknown e-mail and wrong password. */
+    public Optional<Account> authenticate(Brand brand, String email, String password) {
+        record Row(Account account, String hash) {
+        }
+        Optional<Row> row = jdbc.sql("SELECT * FROM app_user WHERE realm = ? AND email = ?")
+                .params(brand.realm(), normalise(email))
+                .query((rs, n) -> new Row(map(rs, n), rs.getString("password_hash"))).optional();
+        if (row.isEmpty()) {
+            passwords.matches(password, DUMMY_HASH); // same cost as a real check: no account enumeration by timing
+            return Optional.empty();
+        }
+        return passwords.matches(password, row.get().hash()) ? Optional.of(row.get().account()) : Optional.empty();
+    }
+
+    private static final String DUMMY_HASH =
+            "{bcrypt}$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWvL7Y1g1Qf3cG1xj8Q0y1Zs7xGq";
+
+    private static String normalise(String email) {
+        return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Account map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Account(rs.getLong("id"), Brand.ofRealm(rs.getString("realm")).orElseThrow(),
+                rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}
