@@ -1,0 +1,278 @@
+package org.odomo.ingest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.odomo.protocol.ProtocolCodec;
+import org.odomo.protocol.VehicleMessage;
+import org.odomo.state.ConcurrentStateUpdateException;
+import org.odomo.state.IncomingMessage;
+import org.odomo.state.VehicleStateWriter;
+import org.odomo.state.WriteResult;
+import org.odomo.vehicle.DataCategory;
+import org.odomo.vehicle.PrivacyMode;
+import org.odomo.vehicle.Vehicle;
+import org.odomo.vehicle.VehicleRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The ordered processing chain, in one place: authenticate → filter → write (dedupe, state,
+ * history) → publish. Each worker thread owns the VINs that hash to it, so one vehicle's
+ * messages are handled one at a time and in arrival order, and drains its queue in batches so
+ * that one transaction carries hundreds of messages.
+ */
+@Component
+class IngestPipeline implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+    private static final int MAX_CONFLICT_RETRIES = 5;
+
+    private final VehicleRegistry registry;
+    private final VehicleStateWriter writer;
+    private final ProtocolCodec codec;
+    private final ApplicationEventPublisher events;
+    private final IngestMetrics metrics;
+    private final IngestProperties settings;
+    private final Clock clock;
+    private final List<BlockingQueue<Pending>> queues = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    private record Pending(VehicleMessage message, CompletableFuture<IngestOutcome> done) {
+    }
+
+    IngestPipeline(VehicleRegistry registry, VehicleStateWriter writer, ProtocolCodec codec,
+            ApplicationEventPublisher events, IngestMetrics metrics, IngestProperties settings, Optional<Clock> clock) {
+        this.registry = registry;
+        this.writer = writer;
+        this.codec = codec;
+        this.events = events;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.clock = clock.orElse(Clock.systemUTC());
+        for (int i = 0; i < settings.workers(); i++) {
+            queues.add(new ArrayBlockingQueue<>(settings.queueCapacity()));
+        }
+    }
+
+    CompletableFuture<IngestOutcome> enqueue(VehicleMessage message) {
+        CompletableFuture<IngestOutcome> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("ingestion is stopped"));
+            return done;
+        }
+        try {
+            queues.get(Math.floorMod(message.vin().hashCode(), queues.size())).put(new Pending(message, done));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < queues.size(); i++) {
+            BlockingQueue<Pending> queue = queues.get(i);
+            Thread t = new Thread(() -> drain(queue), "ingest-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        // Anything still queued was never acknowledged; its sender will deliver it again.
+        queues.forEach(q -> {
+            List<Pending> left = new ArrayList<>();
+            q.drainTo(left);
+            left.forEach(p -> p.done().completeExceptionally(new IllegalStateException("ingestion stopped")));
+        });
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Start before and stop after the transports (which use the default phase minus one).
+        return Integer.MAX_VALUE - 1000;
+    }
+
+    private void drain(BlockingQueue<Pending> queue) {
+        List<Pending> batch = new ArrayList<>(settings.batchSize());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, settings.batchSize() - 1);
+                metrics.batchTimer().record(() -> process(batch));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("ingest batch failed; its messages are not acknowledged", e);
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void process(List<Pending> batch) {
+        Instant receivedAt = clock.instant();
+        Set<String> vins = new LinkedHashSet<>();
+        batch.forEach(p -> vins.add(p.message().vin()));
+        Map<String, Vehicle> vehicles = registry.findAllCached(vins);
+
+        List<Pending> accepted = new ArrayList<>();
+        List<IncomingMessage> incoming = new ArrayList<>();
+        List<Set<DataCategory>> uploadable = new ArrayList<>();
+        for (Pending p : batch) {
+            VehicleMessage m = p.message();
+            Vehicle vehicle = vehicles.get(m.vin());
+            if (vehicle == null || !registry.credentialMatchesCached(m.vin(), m.credential())) {
+                metrics.rejected(IngestOutcome.UNAUTHENTICATED, m.vin(),
+                        vehicle == null ? "unknown vehicle" : "credential does not match the VIN");
+                p.done().complete(IngestOutcome.UNAUTHENTICATED);
+                continue;
+            }
+            PrivacyMode mode = UploadFilter.modeFor(m, vehicle);
+            Set<DataCategory> allowed = Vehicle.uploadableData(vehicle.services(), mode);
+            VehicleMessage kept = UploadFilter.filter(m, allowed);
+            if (kept == null) {
+                metrics.outcome(IngestOutcome.FILTERED);
+                p.done().complete(IngestOutcome.FILTERED);
+                continue;
+            }
+            accepted.add(p);
+            incoming.add(new IncomingMessage(kept, storedBody(kept), receivedAt, mode.refreshesLocation()
+                    && allowed.contains(DataCategory.POSITION)));
+            uploadable.add(allowed);
+        }
+        if (incoming.isEmpty()) {
+            return;
+        }
+        WriteResult result;
+        try {
+            result = writeWithRetries(incoming);
+        } catch (NonTransientDataAccessException | IllegalArgumentException | ClassCastException e) {
+            // Something in this batch cannot be written; find it by writing one message at a time.
+            writeOneByOne(accepted, incoming, uploadable);
+            return;
+        }
+        finish(accepted, incoming, uploadable, result);
+    }
+
+    private WriteResult writeWithRetries(List<IncomingMessage> incoming) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return writer.write(incoming);
+            } catch (ConcurrentStateUpdateException e) {
+                if (attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+                metrics.retried();
+            }
+        }
+    }
+
+    private void writeOneByOne(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable) {
+        for (int i = 0; i < incoming.size(); i++) {
+            Pending p = accepted.get(i);
+            try {
+                WriteResult r = writeWithRetries(List.of(incoming.get(i)));
+                finish(List.of(p), List.of(incoming.get(i)), List.of(uploadable.get(i)), r);
+            } catch (NonTransientDataAccessException | IllegalArgumentException | ClassCastException e) {
+                metrics.rejected(IngestOutcome.MALFORMED, p.message().vin(), "cannot be stored: " + e.getMessage());
+                p.done().complete(IngestOutcome.MALFORMED);
+            }
+        }
+    }
+
+    private void finish(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable,
+            WriteResult result) {
+        Map<String, Instant> privacyAt = new HashMap<>();
+        for (int i = 0; i < incoming.size(); i++) {
+            VehicleMessage m = incoming.get(i).message();
+            if (result.privacyStates().containsKey(m.vin())) {
+                privacyAt.merge(m.vin(), m.at(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        result.privacyStates().forEach((vin, state) -> PrivacyMode.ofState(state).ifPresent(mode -> {
+            try {
+                registry.reportPrivacyMode(vin, mode, privacyAt.get(vin));
+            } catch (RuntimeException e) {
+                // The state already holds the mode; the registry catches up with the next report.
+                log.warn("could not record privacy mode of {}: {}", vin, e.getMessage());
+            }
+        }));
+        for (int i = 0; i < incoming.size(); i++) {
+            Pending p = accepted.get(i);
+            boolean stored = result.stored().get(i);
+            IngestOutcome outcome = stored ? IngestOutcome.STORED : IngestOutcome.DUPLICATE;
+            metrics.outcome(outcome);
+            if (stored) {
+                try {
+                    events.publishEvent(new VehicleMessageAccepted(incoming.get(i).message(),
+                            incoming.get(i).receivedAt(), result.changedParts().getOrDefault(i, Set.of()),
+                            uploadable.get(i)));
+                } catch (RuntimeException e) {
+                    log.error("a listener failed on a stored message of {}", p.message().vin(), e);
+                }
+            }
+            p.done().complete(outcome);
+        }
+    }
+
+    private String storedBody(VehicleMessage m) {
+        ObjectNode root = codec.envelope(m.vin(), m.id(), m.at(), m.type());
+        if (m.data() != null) {
+            root.set("data", m.data());
+        }
+        if (m.event() != null) {
+            root.set("event", m.event());
+        }
+        if (m.command() != null) {
+            root.set("command", m.command());
+        }
+        if (m.lifecycle() != null) {
+            root.set("lifecycle", m.lifecycle());
+        }
+        return codec.toJson(root);
+    }
+}

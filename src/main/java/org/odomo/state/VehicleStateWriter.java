@@ -1,0 +1,376 @@
+package org.odomo.state;
+
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.odomo.protocol.MessageType;
+import org.odomo.protocol.VehicleMessage;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes batches of accepted messages: the message log (which also makes re-delivery a no-op),
+ * the current state, and the typed history (positions, maintenance, alerts, collisions, alarms),
+ * all in one transaction per batch.
+ *
+ * <p>Current states are cached between batches; the version column detects a state another node
+ * changed meanwhile, and the whole batch is then rolled back and retried from fresh reads.
+ */
+@Service
+public class VehicleStateWriter {
+
+    private static final int CACHE_LIMIT = 50_000;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Map<String, CachedState> cache = new ConcurrentHashMap<>();
+
+    private record CachedState(ObjectNode doc, long version) {
+    }
+
+    VehicleStateWriter(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactions);
+        this.json = JsonMapper.builder().build();
+    }
+
+    /**
+     * Writes the batch in one transaction. Messages of one VIN must be given in arrival order,
+     * and no two calls may run at the same time for the same VIN on this node.
+     */
+    public WriteResult write(List<IncomingMessage> batch) {
+        Set<String> vins = new LinkedHashSet<>();
+        batch.forEach(m -> vins.add(m.message().vin()));
+        Map<String, CachedState> written = new HashMap<>();
+        try {
+            WriteResult result = tx.execute(status -> doWrite(batch, vins, written));
+            if (cache.size() + written.size() > CACHE_LIMIT) {
+                trimCache();
+            }
+            cache.putAll(written);
+            return result;
+        } catch (RuntimeException e) {
+            vins.forEach(cache::remove);
+            throw e;
+        }
+    }
+
+    /** Forgets cached states, so the next write reads them again (used by tests and on errors). */
+    public void clearCache() {
+        cache.clear();
+    }
+
+    private WriteResult doWrite(List<IncomingMessage> batch, Set<String> vins, Map<String, CachedState> written) {
+        List<Boolean> stored = insertMessages(batch);
+        Map<String, ObjectNode> docs = new HashMap<>();
+        Map<String, Long> versions = new HashMap<>();
+        loadStates(vins, docs, versions);
+
+        Map<Integer, Set<String>> changed = new HashMap<>();
+        Set<String> dirty = new HashSet<>();
+        List<Object[]> positions = new ArrayList<>();
+        List<Object[]> maintenance = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (!stored.get(i)) {
+                continue;
+            }
+            IncomingMessage in = batch.get(i);
+            VehicleMessage msg = in.message();
+            ObjectNode doc = docs.computeIfAbsent(msg.vin(), v -> json.createObjectNode());
+            Set<String> parts = new LinkedHashSet<>(StateMerge.apply(doc, msg.data(), msg.at()));
+            collectHistory(msg, positions, maintenance);
+            if (parts.contains(StatePart.ALARM_STATUS)) {
+                // Alarm status is reported in every sample; the history keeps its changes only.
+                JsonNode alarm = doc.get(StatePart.ALARM_STATUS);
+                jdbc.update("INSERT INTO alarm_event (id, vin, kind, measured_at, body) VALUES (?, ?, 'status', ?, ?)",
+                        newId(), msg.vin(), odt(partTime(alarm, msg.at())), json.writeValueAsString(alarm));
+            }
+            if (msg.type() == MessageType.EVENT) {
+                applyEvent(in, doc, parts);
+            }
+            if (!parts.isEmpty()) {
+                dirty.add(msg.vin());
+                changed.put(i, parts);
+            }
+        }
+        batchInsert("""
+                INSERT INTO position_history (vin, msg_id, measured_at, longitude, latitude, altitude, heading,
+                    signal_quality, fix_type, fix_status, speed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", positions);
+        batchInsert("""
+                INSERT INTO maintenance_record (vin, msg_id, measured_at, days_before, mileage_before)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", maintenance);
+        Map<String, String> privacy = saveStates(dirty, docs, versions, written, changed, batch);
+        return new WriteResult(stored, changed, privacy);
+    }
+
+    private List<Boolean> insertMessages(List<IncomingMessage> batch) {
+        List<Object[]> rows = new ArrayList<>(batch.size());
+        Set<String> seen = new HashSet<>();
+        List<Boolean> firstInBatch = new ArrayList<>(batch.size());
+        for (IncomingMessage in : batch) {
+            VehicleMessage m = in.message();
+            boolean first = seen.add(m.vin() + '\u0000' + m.id());
+            firstInBatch.add(first);
+            if (first) {
+                rows.add(new Object[] {m.vin(), m.id(), m.type().wireName(), odt(m.at()), odt(in.receivedAt()),
+                        in.storedBody()});
+            }
+        }
+        int[] counts = batchInsert("""
+                INSERT INTO vehicle_message (vin, msg_id, type, measured_at, received_at, body)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", rows);
+        List<Boolean> stored = new ArrayList<>(batch.size());
+        int r = 0;
+        for (Boolean first : firstInBatch) {
+            if (!first) {
+                stored.add(false);
+            } else {
+                int c = counts[r++];
+                // Drivers that cannot tell (SUCCESS_NO_INFO) are never configured for this statement.
+                stored.add(c != 0);
+            }
+        }
+        return stored;
+    }
+
+    private void loadStates(Set<String> vins, Map<String, ObjectNode> docs, Map<String, Long> versions) {
+        List<String> missing = new ArrayList<>();
+        for (String vin : vins) {
+            CachedState c = cache.get(vin);
+            if (c != null) {
+                docs.put(vin, c.doc().deepCopy());
+                versions.put(vin, c.version());
+            } else {
+                missing.add(vin);
+            }
+        }
+        for (int from = 0; from < missing.size(); from += 500) {
+            List<String> chunk = missing.subList(from, Math.min(missing.size(), from + 500));
+            String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+            jdbc.query("SELECT vin, doc, version FROM vehicle_state WHERE vin IN (" + marks + ")", rs -> {
+                String vin = rs.getString(1).trim();
+                docs.put(vin, (ObjectNode) json.readTree(rs.getString(2)));
+                versions.put(vin, rs.getLong(3));
+            }, chunk.toArray());
+        }
+    }
+
+    private Map<String, String> saveStates(Set<String> dirty, Map<String, ObjectNode> docs, Map<String, Long> versions,
+            Map<String, CachedState> written, Map<Integer, Set<String>> changed, List<IncomingMessage> batch) {
+        Map<String, String> privacy = new LinkedHashMap<>();
+        if (dirty.isEmpty()) {
+            return privacy;
+        }
+        Instant now = batch.get(batch.size() - 1).receivedAt();
+        List<String> updates = new ArrayList<>();
+        List<Object[]> updateRows = new ArrayList<>();
+        List<String> inserts = new ArrayList<>();
+        List<Object[]> insertRows = new ArrayList<>();
+        for (String vin : dirty) {
+            String doc = json.writeValueAsString(docs.get(vin));
+            Long version = versions.get(vin);
+            if (version == null) {
+                inserts.add(vin);
+                insertRows.add(new Object[] {vin, doc, 1L, odt(now)});
+                written.put(vin, new CachedState(docs.get(vin), 1L));
+            } else {
+                updates.add(vin);
+                updateRows.add(new Object[] {doc, version + 1, odt(now), vin, version});
+                written.put(vin, new CachedState(docs.get(vin), version + 1));
+            }
+        }
+        int[] ins = batchInsert("INSERT INTO vehicle_state (vin, doc, version, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING", insertRows);
+        for (int i = 0; i < ins.length; i++) {
+            if (ins[i] == 0) {
+                throw new ConcurrentStateUpdateException(inserts.get(i));
+            }
+        }
+        int[] upd = batchInsert("UPDATE vehicle_state SET doc = ?, version = ?, updated_at = ? WHERE vin = ? AND version = ?",
+                updateRows);
+        for (int i = 0; i < upd.length; i++) {
+            if (upd[i] == 0) {
+                throw new ConcurrentStateUpdateException(updates.get(i));
+            }
+        }
+        for (Map.Entry<Integer, Set<String>> e : changed.entrySet()) {
+            if (e.getValue().contains(StatePart.PRIVACY)) {
+                String vin = batch.get(e.getKey()).message().vin();
+                privacy.put(vin, docs.get(vin).path(StatePart.PRIVACY).path("state").stringValue());
+            }
+        }
+        return privacy;
+    }
+
+    private void collectHistory(VehicleMessage msg, List<Object[]> positions, List<Object[]> maintenance) {
+        ObjectNode data = msg.data();
+        if (data == null) {
+            return;
+        }
+        JsonNode position = data.get("position");
+        if (position != null) {
+            JsonNode c = position.get("coordinates");
+            Instant at = partTime(position, msg.at());
+            JsonNode speed = data.path("kinetic").get("speed");
+            positions.add(new Object[] {msg.vin(), msg.id(), odt(at), c.get(0).doubleValue(), c.get(1).doubleValue(),
+                    c.size() > 2 ? c.get(2).doubleValue() : null, intOrNull(position.get("heading")),
+                    intOrNull(position.get("signalQuality")), textOrNull(position.get("type")),
+                    textOrNull(position.get("fixStatus")), speed == null ? null : speed.doubleValue()});
+        }
+        JsonNode m = data.get("maintenance");
+        if (m != null) {
+            maintenance.add(new Object[] {msg.vin(), msg.id(), odt(partTime(m, msg.at())),
+                    intOrNull(m.get("daysBeforeMaintenance")),
+                    m.has("mileageBeforeMaintenance") ? m.get("mileageBeforeMaintenance").doubleValue() : null});
+        }
+    }
+
+    private void applyEvent(IncomingMessage in, ObjectNode doc, Set<String> parts) {
+        VehicleMessage msg = in.message();
+        ObjectNode event = msg.event();
+        String name = msg.eventName();
+        double[] where = in.locationAllowed() ? positionOf(msg, doc) : null;
+        OffsetDateTime at = odt(msg.at());
+        switch (name) {
+            case "alertRaised" -> {
+                String type = event.path("alert").path("type").stringValue();
+                Integer active = jdbc.queryForObject("SELECT COUNT(*) FROM alert WHERE vin = ? AND type = ? AND active",
+                        Integer.class, msg.vin(), type);
+                if (active == 0) {
+                    jdbc.update("""
+                            INSERT INTO alert (id, vin, type, severity, active, started_at, start_longitude,
+                                start_latitude, start_altitude, start_pos_at, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?)""",
+                            newId(), msg.vin(), type, event.path("alert").path("severity").stringValue(), at,
+                            coord(where, 0), coord(where, 1), coord(where, 2), where == null ? null : posTime(doc, at),
+                            odt(in.receivedAt()), odt(in.receivedAt()));
+                }
+            }
+            case "alertCleared" -> jdbc.update("""
+                    UPDATE alert SET active = FALSE, end_at = ?, end_longitude = ?, end_latitude = ?, end_altitude = ?,
+                        end_pos_at = ?, updated_at = ?
+                    WHERE vin = ? AND type = ? AND active AND started_at <= ?""",
+                    at, coord(where, 0), coord(where, 1), coord(where, 2), where == null ? null : posTime(doc, at),
+                    odt(in.receivedAt()), msg.vin(), event.path("alert").path("type").stringValue(), at);
+            case "collision" -> {
+                JsonNode c = event.path("collision");
+                jdbc.update("""
+                        INSERT INTO collision (id, vin, occurred_at, details, tipped_over, pedestrian, longitude,
+                            latitude, altitude, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        newId(), msg.vin(), at, json.writeValueAsString(c.path("details")),
+                        c.has("tippedOver") ? c.get("tippedOver").booleanValue() : null,
+                        c.has("pedestrian") ? c.get("pedestrian").booleanValue() : null,
+                        coord(where, 0), coord(where, 1), coord(where, 2), odt(in.receivedAt()));
+            }
+            case "alarm" -> {
+                ObjectNode trigger = (ObjectNode) event.path("alarm").path("trigger");
+                ObjectNode body = trigger.deepCopy();
+                body.put("startAt", msg.at().toString());
+                if (where != null) {
+                    body.set("coordinates", where.length > 2
+                            ? json.valueToTree(new double[] {where[0], where[1], where[2]})
+                            : json.valueToTree(new double[] {where[0], where[1]}));
+                }
+                jdbc.update("INSERT INTO alarm_event (id, vin, kind, measured_at, body) VALUES (?, ?, 'trigger', ?, ?)",
+                        newId(), msg.vin(), at, json.writeValueAsString(body));
+                if (StateMerge.applyAlarmTrigger(doc, body, msg.at())) {
+                    parts.add(StatePart.ALARM_TRIGGER);
+                }
+            }
+            default -> {
+                // ignition, doors, charging and preconditioning events carry only data.
+            }
+        }
+    }
+
+    /** Where the vehicle was: the message's own position, else the last one in the state. */
+    private static double[] positionOf(VehicleMessage msg, ObjectNode doc) {
+        JsonNode position = msg.data() != null && msg.data().has("position") ? msg.data().get("position")
+                : doc.get(StatePart.POSITION);
+        if (position == null) {
+            return null;
+        }
+        JsonNode c = position.get("coordinates");
+        return c.size() > 2 ? new double[] {c.get(0).doubleValue(), c.get(1).doubleValue(), c.get(2).doubleValue()}
+                : new double[] {c.get(0).doubleValue(), c.get(1).doubleValue()};
+    }
+
+    private static OffsetDateTime posTime(ObjectNode doc, OffsetDateTime fallback) {
+        JsonNode p = doc.get(StatePart.POSITION);
+        return p != null && p.has("createdAt") ? odt(Instant.parse(p.get("createdAt").stringValue())) : fallback;
+    }
+
+    private static Double coord(double[] where, int i) {
+        return where == null || where.length <= i ? null : where[i];
+    }
+
+    private int[] batchInsert(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        return jdbc.execute((java.sql.Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+    }
+
+    private void trimCache() {
+        Iterator<String> it = cache.keySet().iterator();
+        int drop = cache.size() / 4;
+        while (it.hasNext() && drop-- > 0) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    private static Instant partTime(JsonNode part, Instant fallback) {
+        JsonNode c = part.get("createdAt");
+        return c != null && c.isString() ? Instant.parse(c.stringValue()) : fallback;
+    }
+
+    private static Integer intOrNull(JsonNode n) {
+        return n == null ? null : n.intValue();
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n == null ? null : n.stringValue();
+    }
+
+    static OffsetDateTime odt(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+}
