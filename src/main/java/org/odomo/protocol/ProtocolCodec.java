@@ -102,7 +102,7 @@ public final class ProtocolCodec {
                 if (done != command.has("result")) {
                     throw new MalformedMessageException(vin, "command.result goes with status Done, and only with it");
                 }
-                if (command.has("failureCause") && !"Failed".equals(command.path("result").stringValue())) {
+                if (command.has("failureCause") && !"Failed".equals(command.path("result").asString(""))) {
                     throw new MalformedMessageException(vin, "command.failureCause goes with result Failed");
                 }
             }
