@@ -67,6 +67,14 @@ public record VehicleModel(
         return data;
     }
 
+    /** Views under which the platform serves a picture of the model (see {@link VehiclePictures}). */
+    public static final List<String> PICTURE_VIEWS = List.of("side", "front");
+
+    /** Paths, relative to the platform's base URL, of the model's pictures. */
+    public List<String> picturePaths() {
+        return PICTURE_VIEWS.stream().map(view -> "/media/vehicles/" + code + "/" + view + ".svg").toList();
+    }
+
     static Set<RemoteType> remotes(RemoteType... types) {
         return types.length == 0 ? EnumSet.noneOf(RemoteType.class) : EnumSet.of(types[0], types);
     }

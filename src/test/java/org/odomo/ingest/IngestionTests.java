@@ -19,6 +19,8 @@ import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.node.ObjectNode;
@@ -29,7 +31,11 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest
 @ActiveProfiles("test")
+@RecordApplicationEvents
 class IngestionTests {
+
+    @Autowired
+    ApplicationEvents events;
 
     @Autowired
     IngestGateway gateway;
@@ -62,6 +68,13 @@ class IngestionTests {
         assertThat(history.messageCount(vin)).isEqualTo(2);
         assertThat(history.positions(vin, t0, t0.plusSeconds(3600), 10)).hasSize(2);
         assertThat(history.maintenance(vin)).hasSize(2);
+
+        assertThat(events.stream(VehicleMessageAccepted.class).filter(e -> e.message().vin().equals(vin)))
+                .extracting(e -> e.message().id()).containsExactly("m1", "m2");
+        VehicleMessageAccepted second = events.stream(VehicleMessageAccepted.class)
+                .filter(e -> e.message().id().equals("m2")).findFirst().orElseThrow();
+        assertThat(second.changedParts()).contains("position", "odometer", "energy.Electric");
+        assertThat(second.message().credential()).isNotNull();
     }
 
     @Test
@@ -91,6 +104,7 @@ class IngestionTests {
         // Same id, even with other content: a re-delivery changes nothing.
         ObjectNode again = telemetry(vin, v.credential(), "dup", t0.plusSeconds(5), 9.0, 45.0, 10, 2000);
         assertThat(send(again)).isEqualTo(IngestOutcome.DUPLICATE);
+        assertThat(events.stream(VehicleMessageAccepted.class).filter(e -> e.message().vin().equals(vin))).hasSize(1);
         assertThat(history.current(vin).orElseThrow().version()).isEqualTo(version);
         assertThat(history.messageCount(vin)).isEqualTo(1);
         assertThat(history.positions(vin, t0.minusSeconds(1), t0.plusSeconds(60), 10)).hasSize(1);
