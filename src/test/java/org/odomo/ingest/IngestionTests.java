@@ -19,8 +19,9 @@ import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.event.ApplicationEvents;
-import org.springframework.test.context.event.RecordApplicationEvents;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.event.EventListener;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,11 +32,25 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @SpringBootTest
 @ActiveProfiles("test")
-@RecordApplicationEvents
 class IngestionTests {
 
+    /** Collects what the pipeline publishes (on its worker threads). */
+    @TestConfiguration
+    static class Published {
+        final List<VehicleMessageAccepted> events = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(VehicleMessageAccepted event) {
+            events.add(event);
+        }
+
+        java.util.stream.Stream<VehicleMessageAccepted> stream(Class<VehicleMessageAccepted> type) {
+            return events.stream();
+        }
+    }
+
     @Autowired
-    ApplicationEvents events;
+    Published events;
 
     @Autowired
     IngestGateway gateway;
