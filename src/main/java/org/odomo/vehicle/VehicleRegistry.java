@@ -178,6 +178,62 @@ public class VehicleRegistry {
         changed(vin);
     }
 
+    /**
+     * Issues a new activation code for the vehicle: the secret its owner is handed with the car
+     * and types in when linking it to an account. Only its hash is kept.
+     */
+    @Transactional
+    public String issueActivationCode(String vin) {
+        String code = activationCode();
+        int updated = jdbc.sql("UPDATE vehicle SET activation_code_hash = ?, updated_at = ? WHERE vin = ?")
+                .params(ACTIVATION_CODES.encode(code), Timestamp.from(clock.instant()), vin).update();
+        requireUpdated(updated, vin);
+        return code;
+    }
+
+    /**
+     * Links a vehicle to an account once its owner proved possession with the activation code.
+     * The vehicle must be of the account's brand and not linked to anyone yet.
+     */
+    @Transactional
+    public Vehicle linkWithActivationCode(String vin, String code, Brand accountBrand, long ownerId) {
+        record Row(String brand, Long owner, String hash) {
+        }
+        Optional<Row> row = jdbc.sql("SELECT brand, owner_id, activation_code_hash FROM vehicle WHERE vin = ? FOR UPDATE")
+                .param(vin == null ? "" : vin.trim().toUpperCase(java.util.Locale.ROOT))
+                .query((rs, n) -> new Row(rs.getString(1), (Long) rs.getObject(2, Long.class), rs.getString(3)))
+                .optional();
+        if (row.isEmpty() || row.get().hash() == null || code == null
+                || !ACTIVATION_CODES.matches(code.trim(), row.get().hash())
+                || !accountBrand.name().equals(row.get().brand())) {
+            throw new IllegalArgumentException("this VIN and activation code do not match a " + accountBrand.label()
+                    + " vehicle");
+        }
+        if (row.get().owner() != null) {
+            throw new IllegalStateException("this vehicle is already linked to an account");
+        }
+        String normalised = vin.trim().toUpperCase(java.util.Locale.ROOT);
+        jdbc.sql("UPDATE vehicle SET owner_id = ?, activation_code_hash = NULL, updated_at = ? WHERE vin = ?")
+                .params(ownerId, Timestamp.from(clock.instant()), normalised).update();
+        changed(normalised);
+        return find(normalised).orElseThrow();
+    }
+
+    private static final org.springframework.security.crypto.password.PasswordEncoder ACTIVATION_CODES =
+            org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder();
+
+    private static String activationCode() {
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            if (i == 5) {
+                code.append('-');
+            }
+            code.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return code.toString();
+    }
+
     /** Drops the cached entry; called on local changes and when another node announces one. */
     public void evict(String vin) {
         cache.remove(vin);

@@ -1,0 +1,77 @@
+package org.odomo.apps;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiErrorWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The operator's side: the admin API and the actuator, behind HTTP Basic with the operator
+ * account. Health and info stay public for load balancers, as do the CA certificate, the model
+ * pictures and the error endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+class OperatorSecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(OperatorSecurityConfiguration.class);
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain operatorChain(HttpSecurity http, OperatorProperties operator) throws Exception {
+        String password = operator.password();
+        if (password == null || password.isBlank()) {
+            byte[] random = new byte[18];
+            new SecureRandom().nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            log.warn("no odomo.operator.password set; the operator password for this run is: {}", password);
+        }
+        var encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        var users = new InMemoryUserDetailsManager(User.withUsername(operator.username())
+                .password(encoder.encode(password)).roles("OPERATOR").build());
+        var provider = new DaoAuthenticationProvider(users);
+        provider.setPasswordEncoder(encoder);
+        http.securityMatcher("/admin/**", "/actuator/**")
+                .authenticationManager(new ProviderManager(provider))
+                .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
+                        .anyRequest().hasRole("OPERATOR"))
+                .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
+                    response.setHeader("WWW-Authenticate", "Basic realm=\"odomo-operator\"");
+                    ApiErrorWriter.write(response, ApiErrorCode.UNAUTHENTICATED, "operator credentials required");
+                }))
+                .exceptionHandling(e -> e.accessDeniedHandler((request, response, denied) ->
+                        ApiErrorWriter.write(response, ApiErrorCode.FORBIDDEN, "operator role required")))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    @Bean
+    @Order(100)
+    SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                        .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico").permitAll()
+                        .anyRequest().denyAll())
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) ->
+                                ApiErrorWriter.write(response, ApiErrorCode.NOT_FOUND, "no such resource"))
+                        .accessDeniedHandler((request, response, ex) ->
+                                ApiErrorWriter.write(response, ApiErrorCode.NOT_FOUND, "no such resource")))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+}

@@ -1,0 +1,180 @@
+package org.odomo.oauth;
+
+import java.io.IOException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Optional;
+
+import org.odomo.apps.AppRegistry;
+import org.odomo.apps.PlatformKeys;
+import org.odomo.vehicle.Brand;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The OAuth2 authorization server, configured on Spring Security's implementation with the
+ * endpoint paths of the real identity servers:
+ * {@code /am/oauth2/authorize}, {@code /am/oauth2/access_token}, {@code /am/oauth2/token/revoke},
+ * plus JWKS, introspection and OpenID discovery. Realms are told apart by the {@code realm}
+ * parameter (see {@link Realms}); tokens carry the realm and the client id as claims.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfiguration {
+
+    static final String AUTHORIZE = "/am/oauth2/authorize";
+    static final String TOKEN = "/am/oauth2/access_token";
+    static final String REVOKE = "/am/oauth2/token/revoke";
+    static final String CONSENT = "/am/oauth2/consent";
+    static final String LOGIN = "/am/login";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+        OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(server, s -> s
+                        .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
+                        .oidc(Customizer.withDefaults()));
+        http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint(LOGIN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                .addFilterAfter(new RealmSwitchFilter(), SecurityContextHolderFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(OAuthProperties settings) {
+        AuthorizationServerSettings.Builder builder = AuthorizationServerSettings.builder()
+                .authorizationEndpoint(AUTHORIZE)
+                .tokenEndpoint(TOKEN)
+                .tokenRevocationEndpoint(REVOKE)
+                .tokenIntrospectionEndpoint("/am/oauth2/introspect")
+                .jwkSetEndpoint("/am/oauth2/connect/jwk_uri")
+                .oidcUserInfoEndpoint("/am/oauth2/userinfo")
+                .oidcLogoutEndpoint("/am/oauth2/connect/endSession")
+                .pushedAuthorizationRequestEndpoint("/am/oauth2/par")
+                .deviceAuthorizationEndpoint("/am/oauth2/device_authorization")
+                .deviceVerificationEndpoint("/am/oauth2/device_verification")
+                .clientRegistrationEndpoint("/am/oauth2/register")
+                .oidcClientRegistrationEndpoint("/am/oauth2/connect/register");
+        if (settings.issuer() != null) {
+            builder.issuer(settings.issuer());
+        }
+        return builder.build();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(AppRegistry apps, OAuthProperties settings) {
+        return new AppClientRepository(apps, settings);
+    }
+
+    @Bean
+    RevocationAwareAuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
+            OAuthProperties settings) {
+        return new RevocationAwareAuthorizationService(new JdbcOAuth2AuthorizationService(jdbc, clients), jdbc,
+                settings.revocationCacheTtl().toMillis());
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbc,
+            RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource(PlatformKeys keys) {
+        PlatformKeys.StoredKey signing = keys.getOrCreate("token-signing", 2048, pair -> null);
+        RSAKey key = new RSAKey.Builder((RSAPublicKey) signing.keyPair().getPublic())
+                .privateKey((RSAPrivateKey) signing.keyPair().getPrivate())
+                .keyID(signing.keyId())
+                .build();
+        return new ImmutableJWKSet<>(new JWKSet(key));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
+        return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+    }
+
+    /** Access and ID tokens name the realm and the app; the subject is the account id. */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> tokenClaims() {
+        return context -> {
+            Optional<String> realm = EndUserAuthenticationProvider.realmOf(context.getPrincipal());
+            realm.ifPresent(r -> context.getClaims().claim(Realms.PARAMETER, r));
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+            }
+            if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())) {
+                // A refreshed token keeps the scopes of the original grant (set by the server).
+                return;
+            }
+        };
+    }
+
+    /**
+     * An end user logged into one realm who starts an authorization in another must log in
+     * again there: the session's login is dropped before the authorization endpoint sees it.
+     */
+    static final class RealmSwitchFilter extends OncePerRequestFilter {
+        @Override
+        protected boolean shouldNotFilter(HttpServletRequest request) {
+            return !AUTHORIZE.equals(request.getRequestURI()) || !"GET".equals(request.getMethod());
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            Optional<Brand> requested = Realms.fromRequest(request);
+            if (requested.isEmpty()) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST,
+                        "unknown or missing realm: add realm=clientsB2CPeugeot (or another brand realm)");
+                return;
+            }
+            Authentication current = SecurityContextHolder.getContext().getAuthentication();
+            Optional<String> loggedInto = EndUserAuthenticationProvider.realmOf(current);
+            if (loggedInto.isPresent() && !loggedInto.get().equals(requested.get().realm())) {
+                SecurityContextHolder.clearContext();
+                if (request.getSession(false) != null) {
+                    request.getSession(false).invalidate();
+                }
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}

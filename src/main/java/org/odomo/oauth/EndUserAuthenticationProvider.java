@@ -1,0 +1,78 @@
+package org.odomo.oauth;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.odomo.account.Account;
+import org.odomo.account.AccountManagement;
+import org.odomo.vehicle.Brand;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Logs an end user into the realm of the login form. The resulting principal is named by the
+ * account id, which is also the tokens' subject; its one authority names the realm.
+ */
+@Component
+class EndUserAuthenticationProvider implements AuthenticationProvider {
+
+    private final AccountManagement accounts;
+    private final LoginThrottle throttle;
+
+    EndUserAuthenticationProvider(AccountManagement accounts, LoginThrottle throttle) {
+        this.accounts = accounts;
+        this.throttle = throttle;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        var attributes = (ServletRequestAttributes) RequestContextHolder.getRequestAttributes();
+        Optional<Brand> brand = attributes == null ? Optional.empty() : Realms.fromRequest(attributes.getRequest());
+        if (brand.isEmpty()) {
+            throw new BadCredentialsException("unknown realm");
+        }
+        String email = authentication.getName();
+        String key = brand.get().realm() + "/" + email.trim().toLowerCase(java.util.Locale.ROOT);
+        if (throttle.isLocked(key)) {
+            throw new LockedException("too many failed attempts; try again later");
+        }
+        String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
+        Optional<Account> account = accounts.authenticate(brand.get(), email, password);
+        if (account.isEmpty()) {
+            throw throttle.failed(key) ? new LockedException("too many failed attempts; try again later")
+                    : new BadCredentialsException("wrong e-mail or password");
+        }
+        throttle.succeeded(key);
+        return authenticated(account.get());
+    }
+
+    static UsernamePasswordAuthenticationToken authenticated(Account account) {
+        var authorities = List.of(new SimpleGrantedAuthority(Realms.AUTHORITY_PREFIX + account.realm()));
+        User principal = new User(Long.toString(account.id()), "", authorities);
+        return UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
+    }
+
+    /** The realm an authenticated end user logged into. */
+    static Optional<String> realmOf(Authentication authentication) {
+        if (authentication == null) {
+            return Optional.empty();
+        }
+        return authentication.getAuthorities().stream().map(a -> a.getAuthority())
+                .filter(a -> a.startsWith(Realms.AUTHORITY_PREFIX))
+                .map(a -> a.substring(Realms.AUTHORITY_PREFIX.length())).findFirst();
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

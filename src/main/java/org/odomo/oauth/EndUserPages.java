@@ -1,0 +1,176 @@
+package org.odomo.oauth;
+
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.odomo.account.Account;
+import org.odomo.account.AccountManagement;
+import org.odomo.apps.App;
+import org.odomo.apps.AppRegistry;
+import org.odomo.vehicle.Brand;
+import org.odomo.vehicle.Scopes;
+import org.odomo.vehicle.VehicleRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Server-rendered pages of the identity server, themed per brand. */
+@Controller
+class EndUserPages {
+
+    private final AppRegistry apps;
+    private final AccountManagement accounts;
+    private final VehicleRegistry vehicles;
+    private final RevocationAwareAuthorizationService authorizations;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
+
+    EndUserPages(AppRegistry apps, AccountManagement accounts, VehicleRegistry vehicles,
+            RevocationAwareAuthorizationService authorizations, JdbcTemplate jdbc, TransactionTemplate tx) {
+        this.apps = apps;
+        this.accounts = accounts;
+        this.vehicles = vehicles;
+        this.authorizations = authorizations;
+        this.jdbc = jdbc;
+        this.tx = tx;
+    }
+
+    @GetMapping("/am/login")
+    String login(HttpServletRequest request, HttpServletResponse response, Model model,
+            @RequestParam(required = false) String error) {
+        Brand brand = brandFor(request, response);
+        model.addAttribute("error", error);
+        model.addAttribute("loggedOut", request.getParameter("loggedOut") != null);
+        return page(model, brand, "am/login");
+    }
+
+    @GetMapping("/am/signup")
+    String signupForm(HttpServletRequest request, HttpServletResponse response, Model model) {
+        return page(model, brandFor(request, response), "am/signup");
+    }
+
+    @PostMapping("/am/signup")
+    String signup(HttpServletRequest request, HttpServletResponse response, Model model, @RequestParam String email,
+            @RequestParam String password, @RequestParam String firstName, @RequestParam String lastName,
+            @RequestParam String vin, @RequestParam String activationCode) {
+        Brand brand = brandFor(request, response);
+        model.addAttribute("email", email);
+        model.addAttribute("firstName", firstName);
+        model.addAttribute("lastName", lastName);
+        model.addAttribute("vin", vin);
+        try {
+            Account account = tx.execute(status -> {
+                Account created = accounts.create(brand, email, password, firstName, lastName);
+                vehicles.linkWithActivationCode(vin, activationCode, brand, created.id());
+                return created;
+            });
+            var authentication = EndUserAuthenticationProvider.authenticated(account);
+            var context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(authentication);
+            SecurityContextHolder.setContext(context);
+            request.changeSessionId();
+            new HttpSessionSecurityContextRepository().saveContext(context, request, response);
+            SavedRequest saved = requestCache.getRequest(request, response);
+            return "redirect:" + (saved != null ? saved.getRedirectUrl()
+                    : "/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            model.addAttribute("error", e.getMessage());
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            return page(model, brand, "am/signup");
+        }
+    }
+
+    @GetMapping("/am/oauth2/consent")
+    String consent(Principal principal, Model model, HttpServletResponse response,
+            @RequestParam(name = "client_id") String clientId, @RequestParam String scope,
+            @RequestParam String state) {
+        Optional<App> app = apps.findByClientId(clientId);
+        Brand brand = realmOfPrincipal().orElse(Brand.PEUGEOT);
+        if (app.isEmpty()) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("error", "unknown application");
+            return page(model, brand, "am/problem");
+        }
+        Set<String> requested = new LinkedHashSet<>(Arrays.asList(scope.split(" ")));
+        requested.remove(OidcScopes.OPENID);
+        List<String[]> described = new ArrayList<>();
+        for (String s : requested) {
+            described.add(new String[] {s, Scopes.describe(s)});
+        }
+        model.addAttribute("app", app.get());
+        model.addAttribute("scopes", described);
+        model.addAttribute("clientId", clientId);
+        model.addAttribute("state", state);
+        model.addAttribute("allScopes", String.join(" ", requested));
+        return page(model, brand, "am/consent");
+    }
+
+    @GetMapping("/am/account")
+    String account(Principal principal, Model model) {
+        Brand brand = realmOfPrincipal().orElse(Brand.PEUGEOT);
+        Account account = accounts.find(Long.parseLong(principal.getName())).orElseThrow();
+        List<App> granted = new ArrayList<>();
+        for (String appId : jdbc.queryForList("""
+                SELECT DISTINCT registered_client_id FROM oauth2_authorization_consent WHERE principal_name = ?
+                UNION SELECT DISTINCT registered_client_id FROM oauth2_authorization WHERE principal_name = ?
+                    AND refresh_token_value IS NOT NULL""", String.class, principal.getName(), principal.getName())) {
+            apps.find(appId).ifPresent(granted::add);
+        }
+        model.addAttribute("account", account);
+        model.addAttribute("apps", granted);
+        model.addAttribute("vehicles", vehicles.ownedBy(account.id()));
+        return page(model, brand, "am/account");
+    }
+
+    @PostMapping("/am/account/revoke")
+    String revoke(Principal principal, @RequestParam String appId) {
+        Brand brand = realmOfPrincipal().orElse(Brand.PEUGEOT);
+        jdbc.update("DELETE FROM oauth2_authorization_consent WHERE principal_name = ? AND registered_client_id = ?",
+                principal.getName(), appId);
+        authorizations.revokeAll(principal.getName(), appId);
+        return "redirect:/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()) + "&revoked";
+    }
+
+    private static Optional<Brand> realmOfPrincipal() {
+        return EndUserAuthenticationProvider.realmOf(SecurityContextHolder.getContext().getAuthentication())
+                .flatMap(Brand::ofRealm);
+    }
+
+    /** The realm of this page: its own parameter, else the one of the authorization being made. */
+    private Brand brandFor(HttpServletRequest request, HttpServletResponse response) {
+        Optional<Brand> brand = Realms.fromRequest(request);
+        if (brand.isEmpty()) {
+            SavedRequest saved = requestCache.getRequest(request, response);
+            String[] realm = saved == null ? null : saved.getParameterValues(Realms.PARAMETER);
+            if (realm != null && realm.length > 0) {
+                brand = Brand.ofRealm(realm[0]);
+            }
+        }
+        return brand.orElse(Brand.PEUGEOT);
+    }
+
+    private static String page(Model model, Brand brand, String view) {
+        model.addAttribute("brand", brand);
+        model.addAttribute("brandKey", brand.name().toLowerCase(java.util.Locale.ROOT));
+        model.addAttribute("realm", brand.realm());
+        return view;
+    }
+}
