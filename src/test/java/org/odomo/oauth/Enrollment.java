@@ -75,6 +75,12 @@ public final class Enrollment {
         HttpResponse<String> resumed = browser.follow(login);
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(302);
         String consentUrl = WebSession.location(resumed);
+        if (accept && consentUrl.startsWith(REDIRECT)) {
+            // The user already consented to these scopes for this app: no consent page again.
+            Map<String, String> params = WebSession.query(consentUrl);
+            assertThat(params.get("state")).isEqualTo(state);
+            return params.get("code");
+        }
         assertThat(consentUrl).contains("/am/oauth2/consent");
         HttpResponse<String> consentPage = browser.get(consentUrl);
         assertThat(consentPage.statusCode()).as(consentPage.body()).isEqualTo(200);

@@ -1,0 +1,47 @@
+package org.odomo.access;
+
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiException;
+import org.odomo.vehicle.Vehicle;
+import org.odomo.vehicle.VehicleRegistry;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one place that decides what a B2C caller may see of a vehicle: ownership, then the
+ * per-field {@link FieldAccess}.
+ */
+@Service
+public class AccessDecisions {
+
+    private final VehicleRegistry vehicles;
+
+    AccessDecisions(VehicleRegistry vehicles) {
+        this.vehicles = vehicles;
+    }
+
+    /**
+     * The vehicle with this API id if it belongs to the caller: 404 when no vehicle has that id,
+     * 403 when it is someone else's.
+     */
+    public Vehicle ownedVehicle(B2cCaller caller, String vehicleId) {
+        Vehicle vehicle = vehicles.findByApiId(vehicleId)
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + vehicleId));
+        if (vehicle.ownerId() == null || vehicle.ownerId() != caller.accountId()) {
+            throw new ApiException(ApiErrorCode.NOT_YOUR_VEHICLE, "vehicle " + vehicleId + " is not one of the user's");
+        }
+        return vehicle;
+    }
+
+    public FieldAccess fieldAccess(B2cCaller caller, Vehicle vehicle) {
+        return new FieldAccess(caller.scopes(), vehicle);
+    }
+
+    /** Refuses the call unless the user granted the app every one of these scopes. */
+    public void requireScopes(B2cCaller caller, String... scopes) {
+        for (String scope : scopes) {
+            if (!caller.granted(scope)) {
+                throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs the scope " + scope);
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.odomo.access;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.odomo.vehicle.Motorization;
+import org.odomo.vehicle.Scopes;
+
+/**
+ * The project's table of API fields: for each field of the status, telemetry, alert, collision
+ * and trip resources, which data-catalog item it is, which scopes grant it and which powertrains
+ * produce it. A test checks it against the published data catalog.
+ *
+ * <p>A path covers everything below it; a field under no path (links, ids, timestamps) is
+ * structural and follows its parent.
+ */
+public final class FieldRules {
+
+    private static final List<FieldRule> RULES = new ArrayList<>();
+    private static final Map<String, List<FieldRule>> BY_RESOURCE = new HashMap<>();
+
+    private static final String T = Scopes.TELEMETRY;
+    private static final String P = Scopes.POSITION;
+    private static final String ALL = "IBPF";
+    private static final String ELECTRIFIED = "BPF";
+    private static final String COMBUSTION = "IP";
+
+    static {
+        // Status (and the same names inside telemetry's vehicle object).
+        status("ignition.type", "Ignition state", ALL, T);
+        status("lastPosition.geometry", "Position coordinates", ALL, P);
+        status("lastPosition.properties.type", "Position type", ALL, P);
+        status("lastPosition.properties.heading", "Position heading", ALL, P);
+        status("lastPosition.properties.signalQuality", "Position signal quality", ALL, P);
+        status("lastPosition.properties.fixStatus", "Position signal fix status", ALL, P);
+        status("lastPosition.properties.createdAt", "Position coordinates", ALL, P);
+        status("lastPosition.type", "Position coordinates", ALL, P);
+        status("kinetic.speed", "Longitudinal speed", ALL, T);
+        status("kinetic.acceleration", "Acceleration", ALL, T);
+        status("kinetic.moving", "Moving state", ALL, T);
+        status("privacy.state", "Privacy state", ALL, T);
+        status("environment.air.temp", "Outside temperature", ALL, T);
+        status("environment.luminosity.day", "Ambiant luminosity state", ALL, T);
+        status("odometer.mileage", "Odometer mileage", ALL, T);
+        status("safety.beltStatus[].id", "Belt passenger identifier", ALL, T);
+        status("safety.beltStatus[].belt", "Belt status", ALL, T);
+        status("safety.autoECallTriggering", "ECall state", ALL, T);
+        status("drivingBehavior.mode", "Driving behavior mode", ALL, T);
+        status("battery.voltage", "Battery voltage", ALL, T);
+        status("doorsState.lockedStates", "Doors lock state", ALL, T);
+        status("doorsState.opening[].identifier", "Door opening identifier", ALL, T);
+        status("doorsState.opening[].state", "Door opening status", ALL, T);
+        status("engines[].type", "Engine type", ALL, T);
+        status("engines[].speed", "Engine speed", ALL, T);
+        status("engines[].extension.thermic.coolant.level", "Engine coolant level", COMBUSTION, T);
+        status("engines[].extension.thermic.coolant.temp", "Engine coolant temperature", COMBUSTION, T);
+        status("engines[].extension.thermic.oil.level", "Engine oil level", COMBUSTION, T);
+        status("engines[].extension.thermic.oil.temp", "Engine oil temperature", COMBUSTION, T);
+        status("engines[].extension.thermic.air.temp", "Engine air temperature", COMBUSTION, T);
+        status("powertrain.status", "Powertrain state", ALL, T);
+        status("preconditioning.airConditioning.status", "Preconditioning state", ALL, T);
+        status("preconditioning.airConditioning.startingCause", "Preconditioning state", ALL, T);
+        status("preconditioning.airConditioning.failureCause", "Preconditioning error state", ALL, T);
+        status("preconditioning.airConditioning.programs[].enabled", "Preconditioning program enable", ALL, T);
+        status("preconditioning.airConditioning.programs[].recurrence", "Preconditioning program reccurence", ALL, T);
+        status("preconditioning.airConditioning.programs[].occurence", "Preconditioning program occurence day", ALL, T);
+        status("preconditioning.airConditioning.programs[].start", "Preconditioning program start time", ALL, T);
+        status("preconditioning.airConditioning.programs[].slot", "Preconditionning program slot", ALL, T);
+        status("lightingSystem.turn[].direction", "Lighting Turn direction", ALL, T);
+        status("lightingSystem.turn[].position", "Lighting Turn position", ALL, T);
+        status("lightingSystem.turn[].status", "Lighting Turn status", ALL, T);
+        status("lightingSystem.fog[].direction", "Lighting Fog direction", ALL, T);
+        status("lightingSystem.fog[].position", "Lighting Fog position", ALL, T);
+        status("lightingSystem.fog[].status", "Lighting Fog status", ALL, T);
+        status("energies[].type", "Energy supply type", ALL, T);
+        status("energies[].subType", "Energy supply subtype", ALL, T);
+        status("energies[].level", "Energy level", ALL, T);
+        status("energies[].autonomy", "Energy autonomy", ALL, T);
+        status("energies[].extension.fuel.consumption", "Fuel instant consumption", COMBUSTION, T);
+        status("energies[].extension.fuel.consumptions.instant", "Fuel instant consumption", COMBUSTION, T);
+        status("energies[].extension.fuel.consumptions.total", "Fuel total consumption", COMBUSTION, T);
+        status("energies[].extension.electric.battery.load.capacity", "Battery capacity", ELECTRIFIED, T);
+        status("energies[].extension.electric.battery.capacity", "Battery capacity", ELECTRIFIED, T);
+        status("energies[].extension.electric.battery.load.residual", "Battery residual energy", ELECTRIFIED, T);
+        status("energies[].extension.electric.residual", "Battery residual energy", ELECTRIFIED, T);
+        status("energies[].extension.electric.consumption", "Battery residual energy", ELECTRIFIED, T);
+        status("energies[].extension.electric.battery.health.capacity", "Battery health capicity", ELECTRIFIED, T);
+        status("energies[].extension.electric.battery.health.resistance", "Battery health resistance", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.plugged", "Charging plugged state", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.status", "Charging state", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.chargingMode", "Charging mode", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.chargingRate", "Charging rate", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.chargingPowerLevel", "Charging rate", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.remainingTime", "Charging remaining time", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.nextDelayedTime", "Charging next delayed time", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.type", "Charging state", ELECTRIFIED, T);
+        status("energies[].extension.electric.charging.schedule", "Charging next delayed time", ELECTRIFIED, T);
+        status("alarm.trigger.type", "Alarm trigger type", ELECTRIFIED, T);
+        status("alarm.trigger.position", "Alarm trigger position", ALL, T);
+        status("alarm.trigger.startAt", "Alarm trigger start timestamp", ALL, T);
+        status("alarm.status.activation", "Alarm activation state", ELECTRIFIED, T);
+        // Telemetry-only parts.
+        telemetry("vehicle.wipingBlades.active", "Wiping blade state", ALL, T);
+        telemetry("vehicle.wipingBlades.speed", "Wiping blade speed", ALL, T);
+        telemetry("vehicle.adas.parkAssist.front", "Park assist front", ALL, T);
+        telemetry("vehicle.adas.parkAssist.rear", "Park assist rear", ALL, T);
+        telemetry("vehicle.adas.accr", "ACCR State", ALL, T);
+        telemetry("vehicle.adas.lvv", "LVV State", ALL, T);
+        telemetry("vehicle.adas.rvv", "RVV state", ALL, T);
+        telemetry("vehicle.adas.aebs", "AEBS State", ALL, T);
+        telemetry("vehicle.adas.afil", "AFIL State", ALL, T);
+        telemetry("vehicle.adas.artiv", "ARTIV State", ALL, T);
+        telemetry("vehicle.adas.bsm", "BSM State", ALL, T);
+        telemetry("vehicle.adas.esp", "ESP State", ALL, T);
+        telemetry("vehicle.adas.abs", "ABS State", ALL, T);
+        telemetry("vehicle.adas.fse", "FSE State", ALL, T);
+        telemetry("vehicle.adas.sli", "SLI State", ALL, T);
+        telemetry("vehicle.adas.rlka", "RLKA State", ALL, T);
+        telemetry("vehicle.adas.llka", "LLKA State", ALL, T);
+        telemetry("vehicle.adas.rgi", "Gear suggestion", ALL, T);
+        telemetry("vehicle.transmission.gearbox.mode.automatic", "Gearbox automatic mode", ALL, T);
+        telemetry("vehicle.transmission.gearbox.mode.sport", "Gearbox sport mode", ALL, T);
+        telemetry("vehicle.transmission.gearbox.mode.snow", "Gearbox snow mode", ALL, T);
+        telemetry("vehicle.transmission.gearbox.mode.semiManual", "Gearbox semiManual mode", ALL, T);
+        telemetry("vehicle.transmission.gearbox.mode.sequential", "Gearbox sequential mode", ALL, T);
+        telemetry("vehicle.transmission.gearbox.ratio", "Gearbox ratio", COMBUSTION, T);
+        telemetry("_embedded.extension.maintenance.daysBeforeMaintenance", "Days Before Maintenance", ALL, T);
+        telemetry("_embedded.extension.maintenance.mileageBeforeMaintenance", "Mileage Before Maintenance", ALL, T);
+        telemetry("_embedded.extension.location", "Position coordinates", ALL, P);
+        rule("maintenance", "daysBeforeMaintenance", "Days Before Maintenance", ALL, T);
+        rule("maintenance", "mileageBeforeMaintenance", "Mileage Before Maintenance", ALL, T);
+        // Alerts.
+        rule("alert", "type", "Alert type", ALL, Scopes.ALERT);
+        rule("alert", "severity", "Alert severity", ALL, Scopes.ALERT);
+        rule("alert", "active", "Alert active state", ALL, Scopes.ALERT);
+        rule("alert", "startedAt", "Alert start timestamp", ALL, Scopes.ALERT);
+        rule("alert", "endAt", "Alert end timestamp", ALL, Scopes.ALERT);
+        rule("alert", "startPosition", "Alert start position", ALL, Scopes.ALERT, P);
+        rule("alert", "endPosition", "Alert end position", ALL, Scopes.ALERT, P);
+        // Collisions.
+        rule("collision", "details[].side", "Collision side", ALL, Scopes.COLLISION);
+        rule("collision", "details[].severity", "Collision severity", ALL, Scopes.COLLISION);
+        rule("collision", "tippedOver", "Collision tipped over", ALL, Scopes.COLLISION);
+        rule("collision", "pedestrian", "Collision pedestrian", ALL, Scopes.COLLISION);
+        // Trips.
+        rule("trip", "distance", "Trip distance", ALL, Scopes.TRIP);
+        rule("trip", "duration", "Trip duration", ALL, Scopes.TRIP);
+        rule("trip", "startPosition", "Trip start position", ALL, Scopes.TRIP, P);
+        rule("trip", "stopPosition", "Trip end position", ALL, Scopes.TRIP, P);
+        rule("trip", "done", "Trip completion", ALL, Scopes.TRIP);
+        rule("trip", "faults", "Trip faults", ALL, Scopes.TRIP);
+        rule("trip", "startedAt", "Trip start timestamp", ALL, Scopes.TRIP);
+        rule("trip", "stoppedAt", "Trip stop timestamp", ALL, Scopes.TRIP);
+        rule("trip", "startMileage", "Trip start mileage", ALL, Scopes.TRIP);
+        rule("trip", "startEnergies", "Trip start energy", ALL, Scopes.TRIP);
+        rule("trip", "endEnergies", "Trip end energy", ALL, Scopes.TRIP);
+        rule("trip", "energyConsumptions", "Trip energy consumption", ALL, Scopes.TRIP);
+        rule("trip", "kinetic.avgSpeed", "Trip average speed", ALL, Scopes.TRIP);
+        rule("trip", "kinetic.maxSpeed", "Trip max speed", ALL, Scopes.TRIP);
+        rule("trip", "segments", "Trip energy ratio", ALL, Scopes.TRIP);
+        rule("trip", "_links.alerts", "Trip alerts", ALL, Scopes.TRIP, Scopes.ALERT);
+        rule("trip", "_links.telemetry", "Trip telemetry", ALL, Scopes.TRIP, T);
+        rule("trip", "_links.collisions", "Trip Collisions", ALL, Scopes.TRIP, Scopes.COLLISION);
+        rule("trip", "_links.waypoints", "Trip Waypoints", ALL, Scopes.TRIP, P);
+    }
+
+    private FieldRules() {
+    }
+
+    private static void status(String path, String name, String types, String... scopes) {
+        rule("status", path, name, types, scopes);
+        // The telemetry resource holds the same items under its "vehicle" object.
+        if (!path.startsWith("lastPosition") && !path.startsWith("privacy") && !path.startsWith("environment")) {
+            rule("telemetry", "vehicle." + path, name, types, scopes);
+        } else if (!path.startsWith("lastPosition")) {
+            rule("telemetry", path, name, types, scopes);
+        }
+    }
+
+    private static void telemetry(String path, String name, String types, String... scopes) {
+        rule("telemetry", path, name, types, scopes);
+    }
+
+    private static void rule(String resource, String path, String name, String types, String... scopes) {
+        EnumSet<Motorization> produced = EnumSet.noneOf(Motorization.class);
+        for (char c : types.toCharArray()) {
+            produced.add(switch (c) {
+                case 'I' -> Motorization.ICE;
+                case 'B' -> Motorization.BEV;
+                case 'P' -> Motorization.PHEV;
+                case 'F' -> Motorization.FCEV;
+                default -> throw new IllegalArgumentException(types);
+            });
+        }
+        FieldRule r = new FieldRule(resource, path, name, new LinkedHashSet<>(List.of(scopes)), produced);
+        RULES.add(r);
+        BY_RESOURCE.computeIfAbsent(resource, k -> new ArrayList<>()).add(r);
+    }
+
+    public static List<FieldRule> all() {
+        return Collections.unmodifiableList(RULES);
+    }
+
+    /**
+     * The rule governing a path of a resource: the rule of the path itself or of its nearest
+     * ancestor; empty for structural fields.
+     */
+    public static Optional<FieldRule> governing(String resource, String path) {
+        List<FieldRule> rules = BY_RESOURCE.getOrDefault(resource, List.of());
+        FieldRule best = null;
+        for (FieldRule r : rules) {
+            if ((path.equals(r.path()) || path.startsWith(r.path() + ".") || path.startsWith(r.path() + "["))
+                    && (best == null || r.path().length() > best.path().length())) {
+                best = r;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Whether some rule governs a descendant of this path (the path is a container of data). */
+    static boolean containsRules(String resource, String path) {
+        for (FieldRule r : BY_RESOURCE.getOrDefault(resource, List.of())) {
+            if (r.path().startsWith(path + ".") || r.path().startsWith(path + "[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,132 @@
+package org.odomo.b2c;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.odomo.state.StatePart;
+import org.odomo.state.VehicleState;
+import org.odomo.vehicle.Motorization;
+import org.odomo.vehicle.Vehicle;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Builds the v4 {@code Status} object from the stored state parts, before access filtering. */
+final class StatusView {
+
+    private StatusView() {
+    }
+
+    static ObjectNode status(Vehicle vehicle, VehicleState state, String clientId) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        String base = "/user/vehicles/" + vehicle.apiId();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(clientId, base + "/status")));
+        links.set("vehicle", Links.link(Links.href(clientId, base)));
+        Instant measured = state.lastMeasuredAt().orElse(state.updatedAt());
+        json.put("createdAt", measured.toString());
+        json.put("updatedAt", state.updatedAt().toString());
+        copy(state, StatePart.IGNITION, json, "ignition");
+        state.part(StatePart.POSITION).ifPresent(p -> json.set("lastPosition", position(p)));
+        state.part(StatePart.PRECONDITIONING).ifPresent(p -> {
+            json.putObject("preconditioning").set("airConditioning", p.deepCopy());
+            json.putObject("preconditionning").set("airConditioning", p.deepCopy());
+        });
+        ArrayNode energies = JsonNodeFactory.instance.arrayNode();
+        for (String part : List.of(StatePart.ENERGY_FUEL, StatePart.ENERGY_ELECTRIC)) {
+            state.part(part).ifPresent(e -> energies.add(e.deepCopy()));
+        }
+        if (!energies.isEmpty()) {
+            json.set("energies", energies);
+            // Deprecated single energy: the primary one of the powertrain.
+            json.set("energy", primaryEnergy(vehicle, energies).deepCopy());
+        }
+        state.part(StatePart.ENGINES).ifPresent(e -> {
+            ArrayNode engines = json.putArray("engines");
+            for (JsonNode engine : e.path("items")) {
+                ObjectNode copy = (ObjectNode) engine.deepCopy();
+                if (!copy.has("createdAt")) {
+                    copy.put("createdAt", e.path("createdAt").stringValue());
+                }
+                engines.add(copy);
+            }
+        });
+        copy(state, StatePart.POWERTRAIN, json, "powertrain");
+        copy(state, StatePart.DOORS, json, "doorsState");
+        copy(state, StatePart.PRIVACY, json, "privacy");
+        copy(state, StatePart.BATTERY, json, "battery");
+        if (vehicle.motorization() != Motorization.ICE && !energies.isEmpty()) {
+            ObjectNode service = json.putObject("service");
+            service.put("type", vehicle.motorization() == Motorization.BEV ? "Electric" : "Hybrid");
+            service.put("createdAt", energies.get(0).path("createdAt").stringValue());
+        }
+        copy(state, StatePart.SAFETY, json, "safety");
+        copy(state, StatePart.ODOMETER, json, "odometer");
+        copy(state, StatePart.KINETIC, json, "kinetic");
+        ObjectNode environment = JsonNodeFactory.instance.objectNode();
+        copy(state, StatePart.AIR, environment, "air");
+        copy(state, StatePart.LUMINOSITY, environment, "luminosity");
+        if (!environment.isEmpty()) {
+            json.set("environment", environment);
+        }
+        copy(state, StatePart.DRIVING_BEHAVIOR, json, "drivingBehavior");
+        copy(state, StatePart.LIGHTING, json, "lightingSystem");
+        ObjectNode alarm = JsonNodeFactory.instance.objectNode();
+        copy(state, StatePart.ALARM_STATUS, alarm, "status");
+        state.part(StatePart.ALARM_TRIGGER).ifPresent(t -> alarm.set("trigger", alarmTrigger(t)));
+        if (!alarm.isEmpty()) {
+            json.set("alarm", alarm);
+        }
+        return json;
+    }
+
+    /** A stored position part as a GeoJSON feature. */
+    static ObjectNode position(JsonNode part) {
+        ObjectNode feature = JsonNodeFactory.instance.objectNode();
+        feature.put("type", "Feature");
+        ObjectNode geometry = feature.putObject("geometry");
+        geometry.put("type", "Point");
+        geometry.set("coordinates", part.path("coordinates").deepCopy());
+        ObjectNode properties = feature.putObject("properties");
+        properties.put("createdAt", part.path("createdAt").stringValue());
+        for (String f : List.of("heading", "signalQuality", "type", "fixStatus")) {
+            if (part.has(f)) {
+                properties.set(f, part.get(f).deepCopy());
+            }
+        }
+        return feature;
+    }
+
+    private static ObjectNode alarmTrigger(JsonNode stored) {
+        ObjectNode trigger = JsonNodeFactory.instance.objectNode();
+        trigger.put("type", stored.path("type").stringValue());
+        trigger.put("startAt", stored.path("startAt").stringValue());
+        trigger.put("createdAt", stored.path("createdAt").stringValue());
+        if (stored.has("coordinates")) {
+            ObjectNode feature = JsonNodeFactory.instance.objectNode();
+            feature.put("type", "Feature");
+            ObjectNode geometry = feature.putObject("geometry");
+            geometry.put("type", "Point");
+            geometry.set("coordinates", stored.get("coordinates").deepCopy());
+            feature.putObject("properties").put("createdAt", stored.path("startAt").stringValue());
+            trigger.set("position", feature);
+        }
+        return trigger;
+    }
+
+    private static JsonNode primaryEnergy(Vehicle vehicle, ArrayNode energies) {
+        String wanted = vehicle.motorization() == Motorization.BEV ? "Electric" : "Fuel";
+        for (JsonNode e : energies) {
+            if (wanted.equals(e.path("type").stringValue())) {
+                return e;
+            }
+        }
+        return energies.get(0);
+    }
+
+    private static void copy(VehicleState state, String part, ObjectNode target, String name) {
+        state.part(part).ifPresent(p -> target.set(name, p.deepCopy()));
+    }
+}
