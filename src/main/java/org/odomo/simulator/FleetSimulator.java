@@ -132,13 +132,13 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void register(Twin t) {
-        twins.add(t);
-        byVin.put(t.vin(), t);
         int index = t.index;
         t.link = transport.connect(t.vin(), json -> {
             inbox.add(new Downlink(index, json));
             signal();
         });
+        twins.add(t);
+        byVin.put(t.vin(), t);
         agenda.set(index, t.nextTime());
     }
 
