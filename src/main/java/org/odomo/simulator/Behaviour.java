@@ -547,7 +547,7 @@ final class Behaviour {
             t.sampleAt = now + 300;
             return;
         }
-        if (t.motor == Motorization.BEV && t.batteryLevel() < 10 && remain > 5) {
+        if (t.motor == Motorization.BEV && t.batteryLevel() < 10 && remain > 5 && t.odometer >= t.nextChargerOdo) {
             startFastCharge(t, now);
             return;
         }
@@ -776,7 +776,7 @@ final class Behaviour {
     void startCharging(Twin t, long now, byte mode, double kw) {
         t.chargeAt = Twin.NEVER;
         t.chargeKw = kw;
-        if (t.chance(0.003 * settings.rareEventFactor())) {
+        if (t.chance(Math.min(0.2, 0.003 * settings.rareEventFactor()))) {
             t.chargeStatus = Twin.FAILURE;
             t.chargeMode = Twin.MODE_NO;
             event(t, now, "charging", "energies", Samples.ENERGIES);
@@ -864,9 +864,10 @@ final class Behaviour {
         t.plugged = true;
         startCharging(t, now, Twin.QUICK, t.uniform(50, 100));
         if (!t.charging()) {
-            // a broken charger: try the next one a little further
+            // a broken charger: drive on to the next one, a few kilometres further
             t.plugged = false;
             t.chargeStatus = Twin.DISCONNECTED;
+            t.nextChargerOdo = t.odometer + t.uniform(5, 15);
             resumeTrip(t, now);
         }
     }

@@ -160,6 +160,8 @@ final class Twin {
     double chargeTarget = 100;
     long lastChargeT;
     double homeChargerKw;
+    /** A fast charge is not tried again before this odometer reading (after a broken charger). */
+    double nextChargerOdo;
     double plugBelow;
     boolean offPeak;
 
