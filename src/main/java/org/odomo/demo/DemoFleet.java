@@ -64,6 +64,10 @@ final class DemoFleet {
                 EnumSet.of(ConnectedService.TMTS));
         add(Brand.PEUGEOT, "P-3008H", driverEmail(Brand.PEUGEOT), PrivacyMode.DATA, partnerAndRemote);
         add(Brand.PEUGEOT, "P-EXPH2", driverEmail(Brand.PEUGEOT), PrivacyMode.PLANE, partner);
+        // Cars nobody owns yet, to try the sign-up with a VIN and an activation code.
+        for (Brand brand : Brand.values()) {
+            add(brand, VehicleModels.ofBrand(brand).get(0).code(), null, PrivacyMode.DATA_AND_LOCATION, partner);
+        }
         List<VehicleModel> all = VehicleModels.all();
         while (cars.size() < vehicles) {
             VehicleModel model = all.get(random.nextInt(all.size()));

@@ -45,10 +45,11 @@ class DemoSeeder {
             if (registry.find(car.vin()).isPresent()) {
                 continue;
             }
-            Long owner = ownerIds.get(car.brand().realm() + "/" + car.ownerEmail());
+            Long owner = car.ownerEmail() == null ? null : ownerIds.get(car.brand().realm() + "/" + car.ownerEmail());
             RegisteredVehicle registered = registry.register(new NewVehicle(car.vin(), car.brand(), car.modelCode(),
                     owner, car.privacy(), car.services()));
-            seeded.add(new SeededCar(car, registered.credential()));
+            String activationCode = owner == null ? registry.issueActivationCode(car.vin()) : null;
+            seeded.add(new SeededCar(car, registered.credential(), activationCode));
         }
         if (!seeded.isEmpty()) {
             log.info("demo fleet: registered {} vehicles for {} accounts", seeded.size(), fleet.owners.size());
@@ -56,6 +57,6 @@ class DemoSeeder {
         return seeded;
     }
 
-    record SeededCar(DemoFleet.Car car, String credential) {
+    record SeededCar(DemoFleet.Car car, String credential, String activationCode) {
     }
 }

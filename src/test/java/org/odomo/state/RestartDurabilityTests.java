@@ -30,8 +30,7 @@ class RestartDurabilityTests {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(OdomoApplication.class)
-                .properties("odomo.data-dir=" + dataDir, "server.port=0", "spring.main.banner-mode=off")
-                .run();
+                .run("--odomo.data-dir=" + dataDir, "--server.port=0", "--spring.main.banner-mode=off");
     }
 
     @Test
