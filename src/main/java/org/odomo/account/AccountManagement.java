@@ -10,7 +10,6 @@ import org.odomo.vehicle.Brand;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,7 +20,7 @@ public class AccountManagement {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final PasswordEncoder passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder passwords = org.odomo.crypto.Passwords.encoder();
 
     AccountManagement(JdbcClient jdbc, Optional<Clock> clock) {
         this.jdbc = jdbc;
@@ -75,8 +74,7 @@ public class AccountManagement {
         return passwords.matches(password, row.get().hash()) ? Optional.of(row.get().account()) : Optional.empty();
     }
 
-    private static final String DUMMY_HASH =
-            "{bcrypt}$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWvL7Y1g1Qf3cG1xj8Q0y1Zs7xGq";
+    private static final String DUMMY_HASH = org.odomo.crypto.Passwords.encoder().encode("no such account");
 
     private static String normalise(String email) {
         return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);

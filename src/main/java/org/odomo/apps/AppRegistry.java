@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import org.odomo.vehicle.Scopes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -42,7 +41,7 @@ public class AppRegistry {
 
     private final JdbcClient jdbc;
     private final PlatformCertificateAuthority ca;
-    private final PasswordEncoder secrets = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    private final PasswordEncoder secrets = org.odomo.crypto.Passwords.encoder();
     private final Map<String, Cached> byClientId = new ConcurrentHashMap<>();
 
     private record Cached(App app, String secretHash, long at) {

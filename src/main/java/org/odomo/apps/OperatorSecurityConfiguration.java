@@ -15,7 +15,6 @@ import org.springframework.security.authentication.dao.DaoAuthenticationProvider
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -39,7 +38,7 @@ class OperatorSecurityConfiguration {
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             log.warn("no odomo.operator.password set; the operator password for this run is: {}", password);
         }
-        var encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        var encoder = org.odomo.crypto.Passwords.encoder();
         var users = new InMemoryUserDetailsManager(User.withUsername(operator.username())
                 .password(encoder.encode(password)).roles("OPERATOR").build());
         var provider = new DaoAuthenticationProvider(users);

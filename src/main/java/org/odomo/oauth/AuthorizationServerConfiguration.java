@@ -98,6 +98,12 @@ class AuthorizationServerConfiguration {
         return builder.build();
     }
 
+    /** Client secrets are checked with the platform's hashing policy. */
+    @Bean
+    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder() {
+        return org.odomo.crypto.Passwords.encoder();
+    }
+
     @Bean
     RegisteredClientRepository registeredClientRepository(AppRegistry apps, OAuthProperties settings) {
         return new AppClientRepository(apps, settings);

@@ -220,7 +220,7 @@ public class VehicleRegistry {
     }
 
     private static final org.springframework.security.crypto.password.PasswordEncoder ACTIVATION_CODES =
-            org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder();
+            org.odomo.crypto.Passwords.encoder();
 
     private static String activationCode() {
         String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
