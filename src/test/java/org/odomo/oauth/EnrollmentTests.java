@@ -95,6 +95,24 @@ class EnrollmentTests {
     }
 
     @Test
+    void discoveryAndKeysArePublished() {
+        WebSession web = new WebSession(port);
+        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")) {
+            HttpResponse<String> discovery = web.get(path);
+            assertThat(discovery.statusCode()).as(path).isEqualTo(200);
+            var json = JsonMapper.builder().build().readTree(discovery.body());
+            assertThat(json.path("authorization_endpoint").stringValue()).endsWith("/am/oauth2/authorize");
+            assertThat(json.path("token_endpoint").stringValue()).endsWith("/am/oauth2/access_token");
+            assertThat(json.path("revocation_endpoint").stringValue()).endsWith("/am/oauth2/token/revoke");
+            assertThat(json.path("code_challenge_methods_supported").toString()).contains("S256");
+            String jwks = json.path("jwks_uri").stringValue();
+            HttpResponse<String> keys = web.get(jwks);
+            assertThat(keys.statusCode()).isEqualTo(200);
+            assertThat(keys.body()).contains("\"kty\":\"RSA\"").doesNotContain("\"d\":");
+        }
+    }
+
+    @Test
     void decliningRedirectsWithAccessDenied() {
         App app = app();
         String email = user(Brand.CITROEN, "decline");
