@@ -29,9 +29,9 @@ class RestartDurabilityTests {
     Path dataDir;
 
     private ConfigurableApplicationContext start() {
+        // as arguments: application.yml overrides the builder's default properties
         return new SpringApplicationBuilder(OdomoApplication.class)
-                .properties("odomo.data-dir=" + dataDir, "server.port=0", "spring.main.banner-mode=off")
-                .run();
+                .run("--odomo.data-dir=" + dataDir, "--server.port=0", "--spring.main.banner-mode=off");
     }
 
     @Test
