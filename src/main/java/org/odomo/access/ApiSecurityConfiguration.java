@@ -41,6 +41,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * Every B2C call ({@code /connectedcar/v4/...}) carries a bearer token that must be valid,
  * unexpired and unrevoked; its {@code client_id} query parameter must be the token's app and its
  * {@code x-introspect-realm} header the user's realm. Failures answer in the API's error format.
+ * Then the app's plan applies ({@link RateLimitFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class ApiSecurityConfiguration {
@@ -49,8 +50,8 @@ class ApiSecurityConfiguration {
 
     @Bean
     @Order(4)
-    SecurityFilterChain b2cApiChain(HttpSecurity http, JWKSource<SecurityContext> keys, AccessTokenChecks tokens)
-            throws Exception {
+    SecurityFilterChain b2cApiChain(HttpSecurity http, JWKSource<SecurityContext> keys, AccessTokenChecks tokens,
+            RateLimiter limiter) throws Exception {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();
         OAuth2TokenValidator<Jwt> notRevoked = jwt -> tokens.isActive(jwt.getTokenValue())
                 ? OAuth2TokenValidatorResult.success()
@@ -72,6 +73,7 @@ class ApiSecurityConfiguration {
                         .accessDeniedHandler((request, response, e) ->
                                 ApiErrorWriter.write(response, ApiErrorCode.FORBIDDEN, "access denied")))
                 .addFilterAfter(new CallerCheckFilter(), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new RateLimitFilter(limiter), CallerCheckFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();

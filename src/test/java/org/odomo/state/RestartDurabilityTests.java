@@ -29,6 +29,7 @@ class RestartDurabilityTests {
     Path dataDir;
 
     private ConfigurableApplicationContext start() {
+        // as arguments: application.yml overrides the builder's default properties
         return new SpringApplicationBuilder(OdomoApplication.class)
                 .run("--odomo.data-dir=" + dataDir, "--server.port=0", "--spring.main.banner-mode=off");
     }

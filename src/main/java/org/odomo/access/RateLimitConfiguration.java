@@ -1,0 +1,25 @@
+package org.odomo.access;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import org.odomo.apps.AppRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfiguration {
+
+    @Bean
+    RateLimiter rateLimiter(JdbcClient jdbc, PlatformTransactionManager transactions, AppRegistry apps,
+            Optional<Clock> clock, @Value("${odomo.rate-limit.max-lease:1000}") long maxLease) {
+        RateLimitStore store = new RateLimitStore(jdbc, new TransactionTemplate(transactions));
+        return new RateLimiter(store,
+                clientId -> apps.findByClientId(clientId).flatMap(app -> apps.plan(app.slaPlan())),
+                clock.orElse(Clock.systemUTC()), maxLease);
+    }
+}
