@@ -71,7 +71,7 @@ public final class Enrollment {
         HttpResponse<String> login = browser.postForm("/am/login", Map.of("email", email, "password", password,
                 "realm", realm, "_csrf", WebSession.csrf(loginPage.body())));
         assertThat(login.statusCode()).as(login.body()).isEqualTo(302);
-        assertThat(WebSession.location(login)).as("login failed").doesNotContain("error");
+        assertThat(WebSession.location(login)).as("login failed").doesNotContain("/am/login");
         HttpResponse<String> resumed = browser.follow(login);
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(302);
         String consentUrl = WebSession.location(resumed);
