@@ -1,0 +1,458 @@
+package org.odomo.b2c;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.odomo.access.AccessDecisions;
+import org.odomo.access.B2cCaller;
+import org.odomo.access.Callers;
+import org.odomo.access.FieldAccess;
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiException;
+import org.odomo.state.HistoryQueries;
+import org.odomo.state.TimeWindow;
+import org.odomo.state.VehicleHistory;
+import org.odomo.vehicle.Scopes;
+import org.odomo.vehicle.Vehicle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A vehicle's history: alerts, collisions, alarms, maintenance and telemetry. */
+@RestController
+@RequestMapping(path = "/connectedcar/v4/user/vehicles/{id}")
+class HistoryApi {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<String, List<String>> TELEMETRY_KEYS = new LinkedHashMap<>();
+
+    static {
+        TELEMETRY_KEYS.put("environment", List.of("environment"));
+        TELEMETRY_KEYS.put("privacy", List.of("privacy"));
+        TELEMETRY_KEYS.put("vehicle", List.of("ignition", "kinetic", "odometer", "energies", "battery", "doorsState",
+                "powertrain", "engines", "safety", "drivingBehavior", "lightingSystem", "transmission", "adas",
+                "wipingBlades", "alarm"));
+        for (String part : List.of("adas", "battery", "doorsState", "energies", "engines", "ignition",
+                "lightingSystem", "safety", "transmission", "wipingBlades")) {
+            TELEMETRY_KEYS.put("vehicle." + part, List.of(part));
+        }
+        TELEMETRY_KEYS.put("vehicle.alarm.status", List.of("alarm"));
+        TELEMETRY_KEYS.put("vehicle.alarm.trigger", List.of("alarm"));
+    }
+
+    private final AccessDecisions access;
+    private final HistoryQueries queries;
+    private final Clock clock = Clock.systemUTC();
+
+    HistoryApi(AccessDecisions access, HistoryQueries queries) {
+        this.access = access;
+        this.queries = queries;
+    }
+
+    // ---- alerts
+
+    @GetMapping("/alerts")
+    ResponseEntity<ObjectNode> alerts(@PathVariable String id, @RequestParam(required = false) List<String> timestamps,
+            @RequestParam(required = false) String pageSize, @RequestParam(required = false) String indexRange,
+            @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.ALERT);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<TimeWindow> windows = windows(timestamps);
+        List<ObjectNode> items = new ArrayList<>();
+        long total = 0;
+        if (ctx.fields.allowsCategory(Scopes.ALERT)) {
+            HistoryQueries.Page<VehicleHistory.AlertRecord> page = queries.alerts(ctx.vehicle.vin(), windows,
+                    paging.offset, paging.limit(Long.MAX_VALUE));
+            total = page.total();
+            for (VehicleHistory.AlertRecord a : page.items()) {
+                items.add(alertView(ctx, a));
+            }
+        }
+        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/alerts", query(timestamps, indexRange), "alerts",
+                items, total));
+    }
+
+    @GetMapping("/alerts/{aid}")
+    ResponseEntity<ObjectNode> alert(@PathVariable String id, @PathVariable String aid) {
+        Ctx ctx = context(id, Scopes.ALERT);
+        VehicleHistory.AlertRecord a = Optional.of(ctx).filter(c -> c.fields.allowsCategory(Scopes.ALERT))
+                .flatMap(c -> queries.alert(c.vehicle.vin(), aid))
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no alert " + aid));
+        return ok(alertView(ctx, a));
+    }
+
+    private ObjectNode alertView(Ctx ctx, VehicleHistory.AlertRecord a) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/alerts/" + a.id())));
+        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        json.put("id", a.id());
+        json.put("active", a.active());
+        json.put("type", a.type());
+        json.put("severity", a.severity());
+        json.put("startedAt", a.startedAt().toString());
+        if (a.endAt() != null) {
+            json.put("endAt", a.endAt().toString());
+        }
+        HistoryQueries.AlertPositions positions = queries.alertPositions(a.id());
+        if (a.startLongitude() != null) {
+            json.set("startPosition", feature(a.startLongitude(), a.startLatitude(), positions.startAltitude(),
+                    positions.startAt() != null ? positions.startAt() : a.startedAt()));
+        }
+        if (a.endLongitude() != null) {
+            json.set("endPosition", feature(a.endLongitude(), a.endLatitude(), positions.endAltitude(),
+                    positions.endAt() != null ? positions.endAt() : a.endAt()));
+        }
+        json.put("createdAt", a.createdAt().toString());
+        json.put("updatedAt", a.updatedAt().toString());
+        ctx.fields.filter("alert", json);
+        return json;
+    }
+
+    // ---- collisions
+
+    @GetMapping("/collisions")
+    ResponseEntity<ObjectNode> collisions(@PathVariable String id,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.COLLISION);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<ObjectNode> items = new ArrayList<>();
+        long total = 0;
+        if (ctx.fields.allowsCategory(Scopes.COLLISION)) {
+            HistoryQueries.Page<VehicleHistory.CollisionRecord> page = queries.collisions(ctx.vehicle.vin(),
+                    windows(timestamps), paging.offset, paging.limit(Long.MAX_VALUE));
+            total = page.total();
+            page.items().forEach(c -> items.add(collisionView(ctx, c)));
+        }
+        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/collisions", query(timestamps, indexRange),
+                "Collisions", items, total));
+    }
+
+    @GetMapping("/collisions/{cid}")
+    ResponseEntity<ObjectNode> collision(@PathVariable String id, @PathVariable String cid) {
+        Ctx ctx = context(id, Scopes.COLLISION);
+        VehicleHistory.CollisionRecord c = Optional.of(ctx).filter(x -> x.fields.allowsCategory(Scopes.COLLISION))
+                .flatMap(x -> queries.collision(x.vehicle.vin(), cid))
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no collision " + cid));
+        return ok(collisionView(ctx, c));
+    }
+
+    private ObjectNode collisionView(Ctx ctx, VehicleHistory.CollisionRecord c) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/collisions/" + c.id())));
+        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        json.put("id", c.id());
+        json.put("createdAt", c.occurredAt().toString());
+        json.put("updatedAt", c.createdAt().toString());
+        json.set("details", JSON.readTree(c.details()));
+        if (c.tippedOver() != null) {
+            json.put("tippedOver", c.tippedOver());
+        }
+        if (c.pedestrian() != null) {
+            json.put("pedestrian", c.pedestrian());
+        }
+        ctx.fields.filter("collision", json);
+        return json;
+    }
+
+    // ---- alarms
+
+    @GetMapping("/alarms")
+    ResponseEntity<ObjectNode> alarms(@PathVariable String id, @RequestParam(required = false) List<String> type,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.TELEMETRY);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<String> kinds = new ArrayList<>();
+        for (String t : split(type)) {
+            switch (t) {
+                case "vehicle.alarm.status" -> kinds.add("status");
+                case "vehicle.alarm.trigger" -> kinds.add("trigger");
+                default -> throw new ApiException(ApiErrorCode.INVALID_PARAMETER,
+                        "type must be vehicle.alarm.status or vehicle.alarm.trigger");
+            }
+        }
+        HistoryQueries.Page<VehicleHistory.AlarmRecord> page = queries.alarms(ctx.vehicle.vin(), windows(timestamps),
+                kinds, paging.offset, paging.limit(Long.MAX_VALUE));
+        List<ObjectNode> items = new ArrayList<>();
+        long total = page.total();
+        for (VehicleHistory.AlarmRecord a : page.items()) {
+            alarmView(ctx, a).ifPresent(items::add);
+        }
+        if (items.isEmpty() && !page.items().isEmpty()) {
+            total = 0;
+        }
+        Map<String, String> q = query(timestamps, indexRange);
+        if (!kinds.isEmpty()) {
+            q.put("type", String.join(",", split(type)));
+        }
+        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/alarms", q, "alarms", items, total));
+    }
+
+    @GetMapping("/alarms/{aid}")
+    ResponseEntity<ObjectNode> alarm(@PathVariable String id, @PathVariable String aid) {
+        Ctx ctx = context(id, Scopes.TELEMETRY);
+        return ok(queries.alarm(ctx.vehicle.vin(), aid).flatMap(a -> alarmView(ctx, a))
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no alarm " + aid)));
+    }
+
+    private Optional<ObjectNode> alarmView(Ctx ctx, VehicleHistory.AlarmRecord a) {
+        JsonNode body = JSON.readTree(a.body());
+        ObjectNode alarm = JsonNodeFactory.instance.objectNode();
+        if ("status".equals(a.kind())) {
+            ObjectNode status = alarm.putObject("status");
+            status.put("activation", body.path("activation").stringValue());
+            status.put("createdAt", a.measuredAt().toString());
+        } else {
+            ObjectNode trigger = alarm.putObject("trigger");
+            trigger.put("type", body.path("type").stringValue());
+            trigger.put("startAt", body.path("startAt").asString(a.measuredAt().toString()));
+            trigger.put("createdAt", a.measuredAt().toString());
+            if (body.has("coordinates")) {
+                JsonNode c = body.get("coordinates");
+                trigger.set("position", feature(c.get(0).doubleValue(), c.get(1).doubleValue(),
+                        c.size() > 2 ? c.get(2).doubleValue() : null, a.measuredAt()));
+            }
+        }
+        ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+        wrapper.set("alarm", alarm);
+        if (!ctx.fields.filter("status", wrapper)) {
+            return Optional.empty();
+        }
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("id", a.id());
+        json.setAll((ObjectNode) wrapper.get("alarm"));
+        return Optional.of(json);
+    }
+
+    // ---- maintenance
+
+    @GetMapping("/maintenance")
+    ResponseEntity<ObjectNode> maintenance(@PathVariable String id) {
+        Ctx ctx = context(id, Scopes.TELEMETRY);
+        VehicleHistory.MaintenanceRecord m = queries.latestMaintenance(ctx.vehicle.vin())
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NO_DATA, "no maintenance data from this vehicle"));
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/maintenance")));
+        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        links.set("alerts", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/alerts")));
+        json.put("createdAt", m.measuredAt().toString());
+        json.put("updatedAt", m.measuredAt().toString());
+        if (m.daysBefore() != null) {
+            json.put("daysBeforeMaintenance", m.daysBefore());
+        }
+        if (m.mileageBefore() != null) {
+            json.put("mileageBeforeMaintenance", m.mileageBefore());
+        }
+        if (!ctx.fields.filter("maintenance", json)) {
+            throw new ApiException(ApiErrorCode.NO_DATA, "no maintenance data available for this app");
+        }
+        return ok(json);
+    }
+
+    // ---- telemetry
+
+    @GetMapping("/telemetry")
+    ResponseEntity<ObjectNode> telemetry(@PathVariable String id, @RequestParam(required = false) List<String> type,
+            @RequestParam(required = false) List<String> extension,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        B2cCaller caller = Callers.current();
+        Vehicle vehicle = access.ownedVehicle(caller, id);
+        if (!caller.granted(Scopes.TELEMETRY) && !caller.granted(Scopes.POSITION)) {
+            throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs data:telemetry or data:position");
+        }
+        Ctx ctx = new Ctx(caller, vehicle, access.fieldAccess(caller, vehicle));
+        Set<String> types = new LinkedHashSet<>(split(type));
+        if (types.size() > 15) {
+            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "type takes 1 to 15 values");
+        }
+        List<String> keys = new ArrayList<>();
+        for (String t : types) {
+            List<String> k = TELEMETRY_KEYS.get(t);
+            if (k == null) {
+                throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "unknown telemetry type " + t + "; known: "
+                        + TELEMETRY_KEYS.keySet());
+            }
+            keys.addAll(k);
+        }
+        Set<String> extensions = new LinkedHashSet<>(split(extension));
+        for (String e : extensions) {
+            if (!e.equals("location") && !e.equals("maintenance")) {
+                throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "extension must be location or maintenance");
+            }
+        }
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 2000);
+        HistoryQueries.Page<VehicleHistory.StoredMessage> page = queries.messages(vehicle.vin(), windows(timestamps),
+                keys, paging.offset, paging.limit(Long.MAX_VALUE));
+        List<ObjectNode> items = new ArrayList<>();
+        for (VehicleHistory.StoredMessage m : page.items()) {
+            items.add(telemetryView(ctx, m, types, extensions));
+        }
+        Map<String, String> q = query(timestamps, indexRange);
+        if (!types.isEmpty()) {
+            q.put("type", String.join(",", types));
+        }
+        if (!extensions.isEmpty()) {
+            q.put("extension", String.join(",", extensions));
+        }
+        return ok(paging.page(caller.clientId(), base(ctx) + "/telemetry", q, "telemetries", items, page.total()));
+    }
+
+    private ObjectNode telemetryView(Ctx ctx, VehicleHistory.StoredMessage m, Set<String> types, Set<String> extensions) {
+        JsonNode stored = JSON.readTree(m.body());
+        JsonNode data = stored.path("data");
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/telemetry",
+                Map.of("timestamps", m.measuredAt() + "/" + m.measuredAt().plusSeconds(1)))));
+        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        json.put("createdAt", m.measuredAt().toString());
+        boolean all = types.isEmpty();
+        if ((all || types.contains("privacy")) && data.has("privacy")) {
+            json.set("privacy", strip(data.get("privacy")));
+        }
+        if ((all || types.contains("environment")) && data.has("environment")) {
+            ObjectNode env = json.putObject("environment");
+            data.get("environment").properties().forEach(e -> env.set(e.getKey(), strip(e.getValue())));
+        }
+        ObjectNode vehicle = JsonNodeFactory.instance.objectNode();
+        for (String part : TELEMETRY_KEYS.get("vehicle")) {
+            boolean wanted = all || types.contains("vehicle") || types.contains("vehicle." + part)
+                    || (part.equals("alarm") && (types.contains("vehicle.alarm.status")
+                            || types.contains("vehicle.alarm.trigger")));
+            if (!wanted) {
+                continue;
+            }
+            if (data.has(part)) {
+                JsonNode value = data.get(part);
+                vehicle.set(part, value.isArray() ? stripAll(value) : strip(value));
+            }
+            if (part.equals("alarm") && "alarm".equals(stored.path("event").path("name").asString(""))) {
+                ObjectNode alarm = vehicle.has("alarm") ? (ObjectNode) vehicle.get("alarm") : vehicle.putObject("alarm");
+                ObjectNode trigger = alarm.putObject("trigger");
+                trigger.put("type", stored.path("event").path("alarm").path("trigger").path("type").stringValue());
+                trigger.put("startAt", m.measuredAt().toString());
+            }
+        }
+        if (vehicle.has("ignition")) {
+            // IgnitionBase keeps its createdAt even inside a telemetry item.
+            ((ObjectNode) vehicle.get("ignition")).put("createdAt", m.measuredAt().toString());
+        }
+        if (!vehicle.isEmpty()) {
+            json.set("vehicle", vehicle);
+        }
+        ObjectNode extension = JsonNodeFactory.instance.objectNode();
+        if (extensions.contains("location") && data.has("position")) {
+            JsonNode p = data.get("position");
+            ObjectNode located = (ObjectNode) p.deepCopy();
+            located.put("createdAt", m.measuredAt().toString());
+            ObjectNode location = StatusView.position(located);
+            ((ObjectNode) location.get("properties")).remove("createdAt");
+            extension.set("location", location);
+        }
+        if (extensions.contains("maintenance") && data.has("maintenance")) {
+            extension.set("maintenance", strip(data.get("maintenance")));
+        }
+        if (!extension.isEmpty()) {
+            json.putObject("_embedded").set("extension", extension);
+        }
+        ctx.fields.filter("telemetry", json);
+        return json;
+    }
+
+    /** Telemetry objects carry no per-part createdAt: the item's own createdAt says when. */
+    private static JsonNode strip(JsonNode part) {
+        if (!part.isObject()) {
+            return part;
+        }
+        ObjectNode copy = (ObjectNode) part.deepCopy();
+        copy.remove("createdAt");
+        return copy;
+    }
+
+    private static JsonNode stripAll(JsonNode array) {
+        ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+        array.forEach(item -> copy.add(strip(item)));
+        return copy;
+    }
+
+    // ---- helpers
+
+    private record Ctx(B2cCaller caller, Vehicle vehicle, FieldAccess fields) {
+    }
+
+    private Ctx context(String id, String requiredScope) {
+        B2cCaller caller = Callers.current();
+        Vehicle vehicle = access.ownedVehicle(caller, id);
+        access.requireScopes(caller, requiredScope);
+        return new Ctx(caller, vehicle, access.fieldAccess(caller, vehicle));
+    }
+
+    private static String base(Ctx ctx) {
+        return "/user/vehicles/" + ctx.vehicle.apiId();
+    }
+
+    private List<TimeWindow> windows(List<String> timestamps) {
+        return TimeRanges.parse(timestamps, clock.instant()).stream().map(r -> new TimeWindow(r.from(), r.to())).toList();
+    }
+
+    private static Map<String, String> query(List<String> timestamps, String indexRange) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (timestamps != null && !timestamps.isEmpty()) {
+            q.put("timestamps", String.join(",", timestamps));
+        }
+        q.put("indexRange", indexRange);
+        return q;
+    }
+
+    private static List<String> split(List<String> values) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String v : values) {
+                for (String s : v.split(",")) {
+                    if (!s.isBlank()) {
+                        out.add(s.trim());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static ObjectNode feature(double lon, double lat, Double alt, Instant at) {
+        ObjectNode feature = JsonNodeFactory.instance.objectNode();
+        feature.put("type", "Feature");
+        ObjectNode geometry = feature.putObject("geometry");
+        geometry.put("type", "Point");
+        ArrayNode c = geometry.putArray("coordinates").add(lon).add(lat);
+        if (alt != null) {
+            c.add(alt);
+        }
+        feature.putObject("properties").put("createdAt", at.toString());
+        return feature;
+    }
+
+    private static ResponseEntity<ObjectNode> ok(ObjectNode body) {
+        return ResponseEntity.ok().contentType(VehiclesApi.HAL).body(body);
+    }
+}
