@@ -371,7 +371,9 @@ class HistoryApi {
             extension.set("location", location);
         }
         if (extensions.contains("maintenance") && data.has("maintenance")) {
-            extension.set("maintenance", strip(data.get("maintenance")));
+            ObjectNode maintenance = (ObjectNode) strip(data.get("maintenance"));
+            maintenance.put("createdAt", m.measuredAt().toString());
+            extension.set("maintenance", maintenance);
         }
         if (!extension.isEmpty()) {
             json.putObject("_embedded").set("extension", extension);

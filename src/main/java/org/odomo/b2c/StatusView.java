@@ -36,7 +36,7 @@ final class StatusView {
         });
         ArrayNode energies = JsonNodeFactory.instance.arrayNode();
         for (String part : List.of(StatePart.ENERGY_FUEL, StatePart.ENERGY_ELECTRIC)) {
-            state.part(part).ifPresent(e -> energies.add(e.deepCopy()));
+            state.part(part).ifPresent(e -> energies.add(withBatteryTimes((ObjectNode) e.deepCopy())));
         }
         if (!energies.isEmpty()) {
             json.set("energies", energies);
@@ -80,6 +80,19 @@ final class StatusView {
             json.set("alarm", alarm);
         }
         return json;
+    }
+
+    /** In a status, the battery's load and health carry their own createdAt: the energy's. */
+    private static ObjectNode withBatteryTimes(ObjectNode energy) {
+        JsonNode battery = energy.path("extension").path("electric").path("battery");
+        if (battery.isObject()) {
+            for (String part : List.of("load", "health")) {
+                if (battery.get(part) instanceof ObjectNode node && !node.has("createdAt")) {
+                    node.put("createdAt", energy.path("createdAt").stringValue());
+                }
+            }
+        }
+        return energy;
     }
 
     /** A stored position part as a GeoJSON feature. */

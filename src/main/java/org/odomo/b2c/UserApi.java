@@ -30,8 +30,8 @@ class UserApi {
         Account account = accounts.find(caller.accountId())
                 .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no such user"));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("_links", Map.of("self", Map.of("href", "/connectedcar/v4/user"),
-                "vehicles", Map.of("href", "/connectedcar/v4/user/vehicles")));
+        body.put("_links", Map.of("self", Map.of("href", Links.href(caller.clientId(), "/user")),
+                "vehicles", Map.of("href", Links.href(caller.clientId(), "/user/vehicles"))));
         body.put("email", account.email());
         if (account.firstName() != null) {
             body.put("firstName", account.firstName());

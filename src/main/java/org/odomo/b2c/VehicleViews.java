@@ -31,7 +31,6 @@ final class VehicleViews {
                 "maintenance")) {
             links.set(sub, Links.link(Links.href(clientId, base + "/" + sub)));
         }
-        links.set("callbacks", Links.link(Links.href(clientId, "/user/callbacks")));
         json.put("id", v.apiId());
         json.put("vin", v.vin());
         json.put("motorization", v.motorization().apiName());
@@ -79,6 +78,9 @@ final class VehicleViews {
         ObjectNode schedule = chargingParams.putObject("schedule");
         schedule.putObject("programs").put("supported", plugIn).put("size", plugIn ? 4 : 0);
         schedule.put("nextDelayedTime", plugIn);
+        // The published schema declares preferences beside schedule but requires it inside:
+        // both places carry it.
+        chargingParams.putObject("preferences").put("level", plugIn).put("type", plugIn);
         schedule.putObject("preferences").put("level", plugIn).put("type", plugIn);
         remote(remote, "door", model, RemoteType.DOOR);
         remote(remote, "horn", model, RemoteType.HORN);
