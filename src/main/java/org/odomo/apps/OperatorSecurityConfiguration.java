@@ -62,7 +62,8 @@ class OperatorSecurityConfiguration {
     @Order(100)
     SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico").permitAll()
+                        .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico", "/docs/**", "/webjars/**")
+                        .permitAll()
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) ->
