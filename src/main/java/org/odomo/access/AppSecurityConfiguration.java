@@ -1,0 +1,87 @@
+package org.odomo.access;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiErrorWriter;
+import org.odomo.apps.AppRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * Calls an app makes on its own behalf, before any user enrolled: the capability API
+ * ({@code /connectedcar/v3/vehicle(s)/{vin}}). The app authenticates with its client id and
+ * secret (HTTP Basic), and names itself in {@code client_id}.
+ */
+@Configuration(proxyBeanMethods = false)
+class AppSecurityConfiguration {
+
+    @Bean
+    @Order(5)
+    SecurityFilterChain appChain(HttpSecurity http, AppRegistry apps) throws Exception {
+        http.securityMatcher("/connectedcar/v3/vehicle/*", "/connectedcar/v3/vehicles/*")
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .addFilterAfter(new AppCredentialsFilter(apps), SecurityContextHolderFilter.class)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    static final class AppCredentialsFilter extends OncePerRequestFilter {
+        private final AppRegistry apps;
+
+        AppCredentialsFilter(AppRegistry apps) {
+            this.apps = apps;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            String clientId = null;
+            String secret = null;
+            if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                try {
+                    String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                            StandardCharsets.UTF_8);
+                    int colon = decoded.indexOf(':');
+                    if (colon > 0) {
+                        clientId = decoded.substring(0, colon);
+                        secret = decoded.substring(colon + 1);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // falls through as unauthenticated
+                }
+            }
+            if (clientId == null || !apps.secretMatches(clientId, secret)
+                    || apps.findByClientId(clientId).map(a -> !a.active()).orElse(true)) {
+                response.setHeader("WWW-Authenticate", "Basic realm=\"odomo-apps\"");
+                ApiErrorWriter.write(response, ApiErrorCode.UNAUTHENTICATED, "app credentials required (HTTP Basic)");
+                return;
+            }
+            String param = request.getParameter("client_id");
+            if (param == null || param.isBlank()) {
+                ApiErrorWriter.write(response, ApiErrorCode.MISSING_PARAMETER, "missing query parameter client_id");
+                return;
+            }
+            if (!param.equals(clientId)) {
+                ApiErrorWriter.write(response, ApiErrorCode.WRONG_CLIENT, "client_id is not the authenticated app");
+                return;
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}
