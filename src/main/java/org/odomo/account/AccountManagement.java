@@ -46,7 +46,7 @@ public class AccountManagement {
                             Timestamp.from(now), Timestamp.from(now))
                     .update(keys, "id");
         } catch (DuplicateKeyException e) {
-            throw new IllegalStateException("an account already exists for " + normalised + " in " + brand.realm(), e);
+            throw new IllegalStateException("an account already exists for " + normalised + " at " + brand.label(), e);
         }
         return new Account(keys.getKey().longValue(), brand, normalised, firstName, lastName, now, now);
     }

@@ -208,12 +208,16 @@ public class AppRegistry {
             URI parsed = new URI(uri);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
             String host = parsed.getHost() == null ? "" : parsed.getHost();
-            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+            if (host.equalsIgnoreCase("localhost")) {
+                throw new InvalidRequestException("redirect URI " + uri + ": use the loopback address 127.0.0.1 "
+                        + "instead of localhost (RFC 8252)");
+            }
+            boolean loopback = host.equals("127.0.0.1") || host.equals("[::1]");
             boolean web = scheme.equals("https") || (scheme.equals("http") && loopback);
             boolean app = !scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")
                     && scheme.contains(".");
             if (parsed.getFragment() != null || !(web && !host.isEmpty() || app)) {
-                throw new InvalidRequestException("redirect URI " + uri + " must be https (http only for localhost) "
+                throw new InvalidRequestException("redirect URI " + uri + " must be https (http only for 127.0.0.1) "
                         + "or a private-use scheme like com.example.app:/callback, without fragment");
             }
         } catch (URISyntaxException e) {

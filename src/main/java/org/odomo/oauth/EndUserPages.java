@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
@@ -86,13 +88,16 @@ class EndUserPages {
             var context = SecurityContextHolder.createEmptyContext();
             context.setAuthentication(authentication);
             SecurityContextHolder.setContext(context);
+            // As a form login does: a new session id against fixation, a new CSRF token.
             request.changeSessionId();
+            new CsrfAuthenticationStrategy(new HttpSessionCsrfTokenRepository())
+                    .onAuthentication(authentication, request, response);
             new HttpSessionSecurityContextRepository().saveContext(context, request, response);
             SavedRequest saved = requestCache.getRequest(request, response);
             return "redirect:" + (saved != null ? saved.getRedirectUrl()
                     : "/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            model.addAttribute("error", e.getMessage());
+            model.addAttribute("error", sentence(e.getMessage()));
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             return page(model, brand, "am/signup");
         }
@@ -106,11 +111,15 @@ class EndUserPages {
         Brand brand = realmOfPrincipal().orElse(Brand.PEUGEOT);
         if (app.isEmpty()) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            model.addAttribute("error", "unknown application");
+            model.addAttribute("error", "Unknown application.");
             return page(model, brand, "am/problem");
         }
-        Set<String> requested = new LinkedHashSet<>(Arrays.asList(scope.split(" ")));
-        requested.remove(OidcScopes.OPENID);
+        // In a stable order, data before remote control, whatever order the request gave.
+        List<String> order = new ArrayList<>(Scopes.ALL);
+        Set<String> requested = new LinkedHashSet<>(Arrays.stream(scope.split(" "))
+                .filter(s -> !s.isBlank() && !OidcScopes.OPENID.equals(s))
+                .sorted(java.util.Comparator.comparingInt(s -> order.contains(s) ? order.indexOf(s) : order.size()))
+                .toList());
         List<String[]> described = new ArrayList<>();
         for (String s : requested) {
             described.add(new String[] {s, Scopes.describe(s)});
@@ -165,6 +174,16 @@ class EndUserPages {
             }
         }
         return brand.orElse(Brand.PEUGEOT);
+    }
+
+    /** A message of the registries as the page shows it: a sentence. */
+    static String sentence(String message) {
+        if (message == null || message.isBlank()) {
+            return "Something is wrong with what you entered.";
+        }
+        String text = message.strip();
+        text = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return text.endsWith(".") ? text : text + ".";
     }
 
     private static String page(Model model, Brand brand, String view) {

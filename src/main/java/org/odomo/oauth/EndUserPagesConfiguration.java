@@ -3,35 +3,43 @@ package org.odomo.oauth;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import org.odomo.apps.AppRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * The end-user pages of the identity server: login, sign-up, consent and account. Form posts
- * carry CSRF tokens; sessions are fixed at login.
+ * carry CSRF tokens; sessions are fixed at login. Pages load nothing from elsewhere, cannot be
+ * framed and send no referrer to other sites (see {@link EndUserPagePolicy}).
  */
 @Configuration(proxyBeanMethods = false)
 class EndUserPagesConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain endUserPagesChain(HttpSecurity http, EndUserAuthenticationProvider users) throws Exception {
+    SecurityFilterChain endUserPagesChain(HttpSecurity http, EndUserAuthenticationProvider users, AppRegistry apps)
+            throws Exception {
         SavedRequestAwareAuthenticationSuccessHandler success = new SavedRequestAwareAuthenticationSuccessHandler() {
             @Override
             protected String determineTargetUrl(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
                 return "/am/account?realm=" + encode(request.getParameter(Realms.PARAMETER));
             }
         };
+        // The end-user provider alone, without the global authentication manager as parent: a
+        // parent holding the same provider bean would check every failed login twice, counting
+        // two failures against the login throttle for each wrong password.
         http.securityMatcher("/am/**", "/assets/**")
-                .authenticationProvider(users)
+                .authenticationManager(new ProviderManager(users))
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers("/am/login", "/am/signup", "/assets/**").permitAll()
                         .anyRequest().authenticated())
@@ -57,9 +65,9 @@ class EndUserPagesConfiguration {
                                         + encode(request.getParameter(Realms.PARAMETER));
                             }
                         }))
-                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self' http: https:;"
-                                + " frame-ancestors 'none'")));
+                .headers(headers -> headers
+                        .addHeaderWriter(new EndUserPagePolicy(apps))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
     }
 

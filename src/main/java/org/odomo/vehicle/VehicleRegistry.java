@@ -206,8 +206,9 @@ public class VehicleRegistry {
         if (row.isEmpty() || row.get().hash() == null || code == null
                 || !ACTIVATION_CODES.matches(code.trim(), row.get().hash())
                 || !accountBrand.name().equals(row.get().brand())) {
-            throw new IllegalArgumentException("this VIN and activation code do not match a " + accountBrand.label()
-                    + " vehicle");
+            String article = "AEIOU".indexOf(accountBrand.label().charAt(0)) >= 0 ? "an " : "a ";
+            throw new IllegalArgumentException("this VIN and activation code do not match " + article
+                    + accountBrand.label() + " vehicle");
         }
         if (row.get().owner() != null) {
             throw new IllegalStateException("this vehicle is already linked to an account");

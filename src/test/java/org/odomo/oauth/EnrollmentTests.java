@@ -152,6 +152,56 @@ class EnrollmentTests {
     }
 
     @Test
+    void endUserPagesSendSecurityHeadersAndLetFormsPostOnlyToTheAppOfTheAuthorization() {
+        App app = app();
+        WebSession browser = new WebSession(port);
+        HttpResponse<String> login = browser.get("/am/login?realm=clientsB2CPeugeot");
+        assertThat(login.statusCode()).isEqualTo(200);
+        String policy = login.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(policy).contains("default-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                .endsWith("form-action 'self'").doesNotContain("http:", "https:");
+        assertThat(login.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(login.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(login.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+        assertThat(login.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+
+        HttpResponse<String> start = browser.get("/am/oauth2/authorize?response_type=code&client_id="
+                + app.clientId() + "&scope=data:trip&redirect_uri=" + Enrollment.REDIRECT + "&state=s&realm="
+                + Brand.PEUGEOT.realm());
+        HttpResponse<String> loginForTheApp = browser.follow(start);
+        assertThat(loginForTheApp.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .endsWith("form-action 'self' https://app.example.com");
+    }
+
+    @Test
+    void everyEndUserFormNeedsItsCsrfToken() {
+        App app = app();
+        String email = user(Brand.DS, "csrf");
+        WebSession browser = new WebSession(port);
+        String realm = Brand.DS.realm();
+        HttpResponse<String> loginPage = browser.get("/am/login?realm=" + realm);
+        assertThat(browser.postForm("/am/login", Map.of("email", email, "password", PASSWORD, "realm", realm))
+                .statusCode()).isEqualTo(403);
+        assertThat(browser.postForm("/am/signup", Map.of("email", "x@example.com", "password", PASSWORD,
+                "firstName", "X", "lastName", "Y", "vin", "VR3UHZKXZMT000001", "activationCode", "ABCDE-FGHJK",
+                "realm", realm)).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> login = browser.postForm("/am/login", Map.of("email", email, "password", PASSWORD,
+                "realm", realm, "_csrf", WebSession.csrf(loginPage.body())));
+        assertThat(WebSession.location(login)).contains("/am/account");
+        HttpResponse<String> account = browser.follow(login);
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(browser.postForm("/am/account/revoke", Map.of("appId", app.id(), "realm", realm)).statusCode())
+                .isEqualTo(403);
+        assertThat(browser.postForm("/am/logout", Map.of("realm", realm)).statusCode()).isEqualTo(403);
+        String token = WebSession.csrf(account.body());
+        HttpResponse<String> revoke = browser.postForm("/am/account/revoke", Map.of("appId", app.id(), "realm", realm,
+                "_csrf", token));
+        assertThat(revoke.statusCode()).isEqualTo(302);
+        assertThat(WebSession.location(revoke)).contains("/am/account").contains("revoked");
+    }
+
+    @Test
     void wrongSecretIsRefusedAtTheTokenEndpoint() {
         App app = app();
         HttpResponse<String> token = new WebSession(port).postForm("/am/oauth2/access_token",
