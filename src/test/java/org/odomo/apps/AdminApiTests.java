@@ -139,6 +139,9 @@ class AdminApiTests {
                  "loginId":"abc","scopes":["data:telemetry"],"redirectUris":["http://a.example/cb"]}""",
                 """
                 {"name":"A","concept":"c","company":"c","contactEmail":"a@b.example","requestsPerMonth":1,
+                 "loginId":"abc","scopes":["data:telemetry"],"redirectUris":["http://localhost:9999/cb"]}""",
+                """
+                {"name":"A","concept":"c","company":"c","contactEmail":"a@b.example","requestsPerMonth":1,
                  "loginId":"abc","scopes":["data:telemetry"],"redirectUris":["https://a.example/cb"],"slaPlan":"gold"}"""}) {
             HttpResponse<String> r = send("POST", "/admin/v1/apps", "application/json", body, OPERATOR);
             assertThat(r.statusCode()).as(body + " -> " + r.body()).isEqualTo(400);
