@@ -24,7 +24,7 @@ public class AccessDecisions {
      * 403 when it is someone else's.
      */
     public Vehicle ownedVehicle(B2cCaller caller, String vehicleId) {
-        Vehicle vehicle = vehicles.findByApiId(vehicleId)
+        Vehicle vehicle = vehicles.findByApiIdCached(vehicleId)
                 .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + vehicleId));
         if (vehicle.ownerId() == null || vehicle.ownerId() != caller.accountId()) {
             throw new ApiException(ApiErrorCode.NOT_YOUR_VEHICLE, "vehicle " + vehicleId + " is not one of the user's");

@@ -213,6 +213,16 @@ public final class FieldRules {
      * ancestor; empty for structural fields.
      */
     public static Optional<FieldRule> governing(String resource, String path) {
+        return GOVERNING.computeIfAbsent(resource + '|' + path, k -> findGoverning(resource, path));
+    }
+
+    // Paths repeat from one answer to the next: resolve each once.
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<FieldRule>> GOVERNING =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CONTAINS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optional<FieldRule> findGoverning(String resource, String path) {
         List<FieldRule> rules = BY_RESOURCE.getOrDefault(resource, List.of());
         FieldRule best = null;
         for (FieldRule r : rules) {
@@ -226,6 +236,10 @@ public final class FieldRules {
 
     /** Whether some rule governs a descendant of this path (the path is a container of data). */
     static boolean containsRules(String resource, String path) {
+        return CONTAINS.computeIfAbsent(resource + '|' + path, k -> findContains(resource, path));
+    }
+
+    private static boolean findContains(String resource, String path) {
         for (FieldRule r : BY_RESOURCE.getOrDefault(resource, List.of())) {
             if (r.path().startsWith(path + ".") || r.path().startsWith(path + "[")) {
                 return true;

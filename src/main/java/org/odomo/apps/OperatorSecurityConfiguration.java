@@ -62,7 +62,7 @@ class OperatorSecurityConfiguration {
     @Order(100)
     SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
-                        .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico", "/docs/**", "/webjars/**")
+                        .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico", "/docs/**", "/webjars/**", "/ping")
                         .permitAll()
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e

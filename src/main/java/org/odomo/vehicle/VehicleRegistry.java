@@ -94,6 +94,27 @@ public class VehicleRegistry {
         return cached(vin).map(Cached::vehicle);
     }
 
+    /**
+     * The vehicle with this API id as the API path sees it: cached like {@link #findCached}; the
+     * id never changes once given, so its VIN is remembered for good.
+     */
+    public Optional<Vehicle> findByApiIdCached(String apiId) {
+        String vin = vinByApiId.get(apiId);
+        if (vin == null) {
+            vin = jdbc.sql("SELECT vin FROM vehicle WHERE api_id = ?").param(apiId).query(String.class).optional()
+                    .map(String::trim).orElse(null);
+            if (vin == null) {
+                return Optional.empty();
+            }
+            if (vinByApiId.size() < 1_000_000) {
+                vinByApiId.put(apiId, vin);
+            }
+        }
+        return findCached(vin);
+    }
+
+    private final Map<String, String> vinByApiId = new ConcurrentHashMap<>();
+
     public Optional<Vehicle> findByApiId(String apiId) {
         return jdbc.sql("SELECT vin FROM vehicle WHERE api_id = ?").param(apiId).query(String.class)
                 .optional().flatMap(this::find);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Read benchmark: authenticated GET .../status and .../trips under load with wrk, against the
+# platform on the embedded database, compared with the trivial /ping of the same server.
+# Usage: bench/reads.sh [duration-seconds] [vehicles]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-30}
+VEHICLES=${2:-200}
+PORT=${PORT:-18081}
+OUT=target/bench/reads
+command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }
+
+./mvnw -q -B test-compile
+./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
+rm -rf "$OUT"; mkdir -p "$OUT"
+java -Xms1g -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench/classpath.txt)" \
+  org.odomo.bench.ReadBenchServer "$PORT" "$VEHICLES" "$OUT" > "$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 180); do [[ -f "$OUT/ready" ]] && break; sleep 1; done
+[[ -f "$OUT/ready" ]] || { tail -50 "$OUT/server.log"; exit 1; }
+
+run() { # name, then wrk arguments
+  local name=$1; shift
+  echo "== $name"; wrk "$@" | tee "$OUT/$name.txt"
+}
+URL=http://127.0.0.1:$PORT
+# Warm-up: JIT and caches.
+SUFFIX=/status wrk -t2 -c32 -d10s -s "$OUT/api.lua" "$URL" > /dev/null
+wrk -t2 -c32 -d5s "$URL/ping" > /dev/null
+
+run ping        -t2 -c64 -d"${DURATION}s" --latency "$URL/ping"
+SUFFIX=/status run status -t2 -c64 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
+SUFFIX=/trips  run trips  -t2 -c64 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
+# Fixed pace: 50 connections each pausing 10 ms between calls, about 5,000 calls/s.
+SUFFIX=/status PAUSE_MS=10 run status-5k -t2 -c50 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
+
+rate() { awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
+p99() { awk '$1=="99%" {print $2}' "$OUT/$1.txt"; }
+echo
+echo "| run | requests/s | p99 |"
+echo "| --- | --- | --- |"
+for r in ping status trips status-5k; do echo "| $r | $(rate $r) | $(p99 $r) |"; done
+echo "status/ping ratio: $(awk -v a="$(rate status)" -v b="$(rate ping)" 'BEGIN {printf "%.2f", a/b}')"
