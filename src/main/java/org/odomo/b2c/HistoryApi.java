@@ -98,9 +98,16 @@ class HistoryApi {
     }
 
     private ObjectNode alertView(Ctx ctx, VehicleHistory.AlertRecord a) {
+        return alertView(ctx.caller, ctx.vehicle, ctx.fields, a, base(ctx));
+    }
+
+    /** An alert as the API shows it to this caller; its self link is under {@code linkBase}. */
+    ObjectNode alertView(B2cCaller caller, Vehicle vehicle, FieldAccess fields, VehicleHistory.AlertRecord a,
+            String linkBase) {
+        Ctx ctx = new Ctx(caller, vehicle, fields);
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/alerts/" + a.id())));
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), linkBase + "/alerts/" + a.id())));
         links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
         json.put("id", a.id());
         json.put("active", a.active());
@@ -155,9 +162,16 @@ class HistoryApi {
     }
 
     private ObjectNode collisionView(Ctx ctx, VehicleHistory.CollisionRecord c) {
+        return collisionView(ctx.caller, ctx.vehicle, ctx.fields, c, base(ctx));
+    }
+
+    /** A collision as the API shows it to this caller; its self link is under {@code linkBase}. */
+    ObjectNode collisionView(B2cCaller caller, Vehicle vehicle, FieldAccess fields, VehicleHistory.CollisionRecord c,
+            String linkBase) {
+        Ctx ctx = new Ctx(caller, vehicle, fields);
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/collisions/" + c.id())));
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), linkBase + "/collisions/" + c.id())));
         links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
         json.put("id", c.id());
         json.put("createdAt", c.occurredAt().toString());
@@ -281,6 +295,14 @@ class HistoryApi {
         if (!caller.granted(Scopes.TELEMETRY) && !caller.granted(Scopes.POSITION)) {
             throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs data:telemetry or data:position");
         }
+        return telemetryPage(caller, vehicle, type, extension, timestamps, pageSize, indexRange, pageToken,
+                "/user/vehicles/" + vehicle.apiId() + "/telemetry");
+    }
+
+    /** A page of telemetry items of the vehicle, as the caller may see them. */
+    ResponseEntity<ObjectNode> telemetryPage(B2cCaller caller, Vehicle vehicle, List<String> type,
+            List<String> extension, List<String> timestamps, String pageSize, String indexRange, String pageToken,
+            String path) {
         Ctx ctx = new Ctx(caller, vehicle, access.fieldAccess(caller, vehicle));
         Set<String> types = new LinkedHashSet<>(split(type));
         if (types.size() > 15) {
@@ -315,7 +337,7 @@ class HistoryApi {
         if (!extensions.isEmpty()) {
             q.put("extension", String.join(",", extensions));
         }
-        return ok(paging.page(caller.clientId(), base(ctx) + "/telemetry", q, "telemetries", items, page.total()));
+        return ok(paging.page(caller.clientId(), path, q, "telemetries", items, page.total()));
     }
 
     private ObjectNode telemetryView(Ctx ctx, VehicleHistory.StoredMessage m, Set<String> types, Set<String> extensions) {
