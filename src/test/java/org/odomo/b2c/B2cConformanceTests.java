@@ -179,7 +179,31 @@ class B2cConformanceTests {
                 get(v + "/alarms/" + a.path("id").stringValue(), 200);
             }
         }
+        for (String id : vehicleIds) {
+            String base = "/user/vehicles/" + id + "/trips";
+            JsonNode trips = get(base + "?pageSize=10", 200);
+            for (JsonNode t : trips.path("_embedded").path("trips")) {
+                String trip = base + "/" + t.path("id").stringValue();
+                get(trip, 200);
+                get(trip + "/wayPoints?pageSize=20", 200);
+                get(trip + "/telemetry?pageSize=5", 200);
+                JsonNode tripAlerts = get(trip + "/alerts", 200);
+                for (JsonNode a : tripAlerts.path("_embedded").path("alerts")) {
+                    get(trip + "/alerts/" + a.path("id").stringValue(), 200);
+                }
+                JsonNode tripCollisions = get(trip + "/collisions", 200);
+                for (JsonNode c : tripCollisions.path("_embedded").path("Collisions")) {
+                    get(trip + "/collisions/" + c.path("id").stringValue(), 200);
+                }
+            }
+            get(base + "?distance=1-&duration=60-&states=Nominal,Unfinished", 200);
+        }
         String v = "/user/vehicles/" + vehicleIds.get(0);
+        get(v + "/trips/nope", 404);
+        get(v + "/trips/nope/alerts/nope", 404);
+        get(v + "/trips/nope/collisions/nope", 404);
+        get(v + "/trips?states=Lost", 400);
+        get(v + "/trips?distance=far", 400);
         get(v + "/alerts/nope", 404);
         get(v + "/collisions/nope", 404);
         get(v + "/alarms/nope", 404);
@@ -188,6 +212,13 @@ class B2cConformanceTests {
         get(v + "/alerts?timestamps=" + Instant.now().minus(Duration.ofDays(1)) + "/PT12H", 200);
         get("/user/vehicles/nope/status", 404);
         assertThat(problems).as("answers that do not match api-b2c.yaml").isEmpty();
+        List<String> untested = new ArrayList<>();
+        for (OpenApiSpec.Operation op : spec.operations()) {
+            if (!op.path().contains("/callbacks") && op.method().equals("get") && !exercised.containsKey(op.key())) {
+                untested.add(op.key());
+            }
+        }
+        assertThat(untested).as("read operations of api-b2c.yaml not exercised").isEmpty();
     }
 
     final Set<String> links = new TreeSet<>();

@@ -1,0 +1,422 @@
+package org.odomo.b2c;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.odomo.access.AccessDecisions;
+import org.odomo.access.B2cCaller;
+import org.odomo.access.Callers;
+import org.odomo.access.FieldAccess;
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiException;
+import org.odomo.state.VehicleHistory;
+import org.odomo.trip.Trip;
+import org.odomo.trip.TripQueries;
+import org.odomo.vehicle.Scopes;
+import org.odomo.vehicle.Vehicle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A vehicle's trips, with the alerts, collisions, waypoints and telemetry of each. */
+@RestController
+@RequestMapping(path = "/connectedcar/v4/user/vehicles/{id}/trips")
+class TripsApi {
+
+    private static final Pattern RANGE = Pattern.compile("(\\d+(?:\\.\\d)?)-(\\d+(?:\\.\\d)?)?");
+    private static final Set<String> STATES = Set.of("Nominal", "Unstarted", "DataLacking", "Unfinished");
+    private static final int MAX_TRIPS_SCANNED = 20_000;
+
+    private final AccessDecisions access;
+    private final TripQueries trips;
+    private final HistoryApi history;
+    private final Clock clock = Clock.systemUTC();
+
+    TripsApi(AccessDecisions access, TripQueries trips, HistoryApi history) {
+        this.access = access;
+        this.trips = trips;
+        this.history = history;
+    }
+
+    private record Ctx(B2cCaller caller, Vehicle vehicle, FieldAccess fields, String base) {
+    }
+
+    private Ctx context(String id, String... scopes) {
+        B2cCaller caller = Callers.current();
+        Vehicle vehicle = access.ownedVehicle(caller, id);
+        access.requireScopes(caller, scopes);
+        FieldAccess fields = access.fieldAccess(caller, vehicle);
+        return new Ctx(caller, vehicle, fields, "/user/vehicles/" + vehicle.apiId() + "/trips");
+    }
+
+    @GetMapping
+    ResponseEntity<ObjectNode> list(@PathVariable String id, @RequestParam(required = false) List<String> timestamps,
+            @RequestParam(required = false) String distance, @RequestParam(required = false) String duration,
+            @RequestParam(required = false) List<String> states, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.TRIP);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        double[] distanceRange = range(distance, "distance");
+        double[] durationRange = range(duration, "duration");
+        List<String> wanted = new ArrayList<>();
+        if (states != null) {
+            for (String value : states) {
+                for (String s : value.split(",")) {
+                    if (!s.isBlank()) {
+                        if (!STATES.contains(s.trim())) {
+                            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "unknown trip state " + s
+                                    + "; known: " + STATES);
+                        }
+                        wanted.add(s.trim());
+                    }
+                }
+            }
+        }
+        List<Trip> matching = new ArrayList<>();
+        if (ctx.fields.allowsCategory(Scopes.TRIP)) {
+            for (TimeRanges.Range r : TimeRanges.parse(timestamps, clock.instant())) {
+                for (Trip t : trips.trips(ctx.vehicle.vin(), r.from(), r.to(), 0, MAX_TRIPS_SCANNED)) {
+                    if (within(t.distance(), distanceRange) && within(t.duration() == null ? null
+                            : t.duration().doubleValue(), durationRange) && stateMatches(t, wanted)
+                            && matching.stream().noneMatch(m -> m.id().equals(t.id()))) {
+                        matching.add(t);
+                    }
+                }
+            }
+        }
+        matching.sort(Comparator.comparing(Trip::startedAt).reversed());
+        int from = Math.min(paging.offset, matching.size());
+        List<ObjectNode> items = new ArrayList<>();
+        for (Trip t : matching.subList(from, from + paging.limit(matching.size()))) {
+            items.add(view(ctx, t));
+        }
+        Map<String, String> q = new LinkedHashMap<>();
+        if (timestamps != null && !timestamps.isEmpty()) {
+            q.put("timestamps", String.join(",", timestamps));
+        }
+        q.put("distance", distance);
+        q.put("duration", duration);
+        if (!wanted.isEmpty()) {
+            q.put("states", String.join(",", wanted));
+        }
+        q.put("indexRange", indexRange);
+        return ok(paging.page(ctx.caller.clientId(), ctx.base, q, "trips", items, matching.size()));
+    }
+
+    @GetMapping("/{tid}")
+    ResponseEntity<ObjectNode> one(@PathVariable String id, @PathVariable String tid) {
+        Ctx ctx = context(id, Scopes.TRIP);
+        return ok(view(ctx, trip(ctx, tid)));
+    }
+
+    @GetMapping("/{tid}/alerts")
+    ResponseEntity<ObjectNode> alerts(@PathVariable String id, @PathVariable String tid,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.TRIP, Scopes.ALERT);
+        Trip trip = trip(ctx, tid);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
+        List<VehicleHistory.AlertRecord> all = ctx.fields.allowsCategory(Scopes.ALERT)
+                ? trips.alerts(ctx.vehicle.vin(), trip.id()).stream()
+                        .filter(a -> ranges.stream().anyMatch(r -> r.contains(a.startedAt()))).toList()
+                : List.of();
+        int from = Math.min(paging.offset, all.size());
+        List<ObjectNode> items = new ArrayList<>();
+        for (VehicleHistory.AlertRecord a : all.subList(from, from + paging.limit(all.size()))) {
+            items.add(history.alertView(ctx.caller, ctx.vehicle, ctx.fields, a, ctx.base + "/" + trip.id()));
+        }
+        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/alerts",
+                query(timestamps, indexRange), "alerts", items, all.size()));
+    }
+
+    @GetMapping("/{tid}/alerts/{aid}")
+    ResponseEntity<ObjectNode> alert(@PathVariable String id, @PathVariable String tid, @PathVariable String aid) {
+        Ctx ctx = context(id, Scopes.TRIP, Scopes.ALERT);
+        Trip trip = trip(ctx, tid);
+        VehicleHistory.AlertRecord a = trips.alerts(ctx.vehicle.vin(), trip.id()).stream()
+                .filter(x -> x.id().equals(aid) && ctx.fields.allowsCategory(Scopes.ALERT)).findFirst()
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no alert " + aid + " in this trip"));
+        return ok(history.alertView(ctx.caller, ctx.vehicle, ctx.fields, a, ctx.base + "/" + trip.id()));
+    }
+
+    @GetMapping("/{tid}/collisions")
+    ResponseEntity<ObjectNode> collisions(@PathVariable String id, @PathVariable String tid,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.TRIP, Scopes.COLLISION);
+        Trip trip = trip(ctx, tid);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
+        List<VehicleHistory.CollisionRecord> all = ctx.fields.allowsCategory(Scopes.COLLISION)
+                ? trips.collisions(ctx.vehicle.vin(), trip.id()).stream()
+                        .filter(c -> ranges.stream().anyMatch(r -> r.contains(c.occurredAt()))).toList()
+                : List.of();
+        int from = Math.min(paging.offset, all.size());
+        List<ObjectNode> items = new ArrayList<>();
+        for (VehicleHistory.CollisionRecord c : all.subList(from, from + paging.limit(all.size()))) {
+            items.add(history.collisionView(ctx.caller, ctx.vehicle, ctx.fields, c, ctx.base + "/" + trip.id()));
+        }
+        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/collisions",
+                query(timestamps, indexRange), "Collisions", items, all.size()));
+    }
+
+    @GetMapping("/{tid}/collisions/{cid}")
+    ResponseEntity<ObjectNode> collision(@PathVariable String id, @PathVariable String tid, @PathVariable String cid) {
+        Ctx ctx = context(id, Scopes.TRIP, Scopes.COLLISION);
+        Trip trip = trip(ctx, tid);
+        VehicleHistory.CollisionRecord c = trips.collisions(ctx.vehicle.vin(), trip.id()).stream()
+                .filter(x -> x.id().equals(cid) && ctx.fields.allowsCategory(Scopes.COLLISION)).findFirst()
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no collision " + cid + " in this trip"));
+        return ok(history.collisionView(ctx.caller, ctx.vehicle, ctx.fields, c, ctx.base + "/" + trip.id()));
+    }
+
+    @GetMapping("/{tid}/wayPoints")
+    ResponseEntity<ObjectNode> wayPoints(@PathVariable String id, @PathVariable String tid,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken,
+            @RequestParam(required = false) String tolerance) {
+        Ctx ctx = context(id, Scopes.TRIP, Scopes.POSITION);
+        Trip trip = trip(ctx, tid);
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
+        List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
+        boolean allowed = ctx.fields.allowsCategory(Scopes.TRIP) && ctx.fields.allowsCategory(Scopes.POSITION);
+        List<VehicleHistory.PositionRecord> all = allowed
+                ? trips.waypoints(ctx.vehicle.vin(), trip.id(), 0, MAX_TRIPS_SCANNED).stream()
+                        .filter(p -> ranges.stream().anyMatch(r -> r.contains(p.measuredAt()))).toList()
+                : List.of();
+        int from = Math.min(paging.offset, all.size());
+        List<ObjectNode> items = new ArrayList<>();
+        for (VehicleHistory.PositionRecord p : all.subList(from, from + paging.limit(all.size()))) {
+            ObjectNode feature = HistoryApi.feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt());
+            ObjectNode props = (ObjectNode) feature.get("properties");
+            if (p.heading() != null) {
+                props.put("heading", p.heading());
+            }
+            if (p.signalQuality() != null) {
+                props.put("signalQuality", p.signalQuality());
+            }
+            if (p.type() != null) {
+                props.put("type", p.type());
+            }
+            if (p.fixStatus() != null) {
+                props.put("fixStatus", p.fixStatus());
+            }
+            items.add(feature);
+        }
+        Map<String, String> q = query(timestamps, indexRange);
+        q.put("tolerance", tolerance);
+        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/wayPoints", q, "positions", items,
+                all.size()));
+    }
+
+    @GetMapping("/{tid}/telemetry")
+    ResponseEntity<ObjectNode> telemetry(@PathVariable String id, @PathVariable String tid,
+            @RequestParam(required = false) List<String> type, @RequestParam(required = false) List<String> extension,
+            @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
+        Ctx ctx = context(id, Scopes.TRIP);
+        Trip trip = trip(ctx, tid);
+        Instant end = trip.stoppedAt() == null ? clock.instant().plusSeconds(1) : trip.stoppedAt().plusMillis(1);
+        List<String> window = new ArrayList<>();
+        for (TimeRanges.Range r : TimeRanges.parse(timestamps, clock.instant())) {
+            Instant from = r.from().isAfter(trip.startedAt()) ? r.from() : trip.startedAt();
+            Instant to = r.to().isBefore(end) ? r.to() : end;
+            if (from.isBefore(to)) {
+                window.add(from + "/" + to);
+            }
+        }
+        if (window.isEmpty()) {
+            window.add(trip.startedAt() + "/" + trip.startedAt());
+        }
+        return history.telemetryPage(ctx.caller, ctx.vehicle, type, extension, window, pageSize, indexRange, pageToken,
+                ctx.base + "/" + trip.id() + "/telemetry");
+    }
+
+    private Trip trip(Ctx ctx, String tid) {
+        if (!ctx.fields.allowsCategory(Scopes.TRIP)) {
+            throw new ApiException(ApiErrorCode.NOT_FOUND, "no trip " + tid);
+        }
+        return trips.trip(ctx.vehicle.vin(), tid)
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no trip " + tid));
+    }
+
+    private ObjectNode view(Ctx ctx, Trip t) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        String self = ctx.base + "/" + t.id();
+        ObjectNode links = json.putObject("_links");
+        links.set("self", Links.link(Links.href(ctx.caller.clientId(), self)));
+        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), "/user/vehicles/" + ctx.vehicle.apiId())));
+        links.set("waypoints", Links.link(Links.href(ctx.caller.clientId(), self + "/wayPoints")));
+        links.set("alerts", Links.link(Links.href(ctx.caller.clientId(), self + "/alerts")));
+        links.set("collisions", Links.link(Links.href(ctx.caller.clientId(), self + "/collisions")));
+        json.put("id", t.id());
+        json.put("createdAt", t.createdAt().toString());
+        json.put("updatedAt", t.updatedAt().toString());
+        json.put("startedAt", t.startedAt().toString());
+        if (t.stoppedAt() != null) {
+            json.put("stoppedAt", t.stoppedAt().toString());
+        }
+        if (t.startPosition() != null) {
+            json.set("startPosition", position(t.startPosition()));
+        }
+        if (t.stopPosition() != null) {
+            json.set("stopPosition", position(t.stopPosition()));
+        }
+        if (t.duration() != null) {
+            json.put("duration", t.duration());
+        }
+        if (t.distance() != null) {
+            json.put("distance", round(t.distance(), 3));
+        }
+        if (t.startMileage() != null) {
+            json.put("startMileage", round(t.startMileage(), 1));
+        }
+        if (!t.startEnergies().isEmpty()) {
+            json.set("startEnergies", energies(t.startEnergies()));
+        }
+        if (!t.endEnergies().isEmpty()) {
+            json.set("endEnergies", energies(t.endEnergies()));
+        }
+        if (!t.energyConsumptions().isEmpty()) {
+            ArrayNode consumptions = json.putArray("energyConsumptions");
+            for (Trip.EnergyConsumption c : t.energyConsumptions()) {
+                ObjectNode n = consumptions.addObject();
+                n.put("type", c.type());
+                if (c.subType() != null) {
+                    n.put("subType", c.subType());
+                }
+                n.put("consumption", round(c.consumption(), 3));
+                if (c.avgConsumption() != null) {
+                    n.put("avgConsumption", round(c.avgConsumption(), 1));
+                }
+            }
+        }
+        if (t.kinetic() != null && (t.kinetic().avgSpeed() != null || t.kinetic().maxSpeed() != null)) {
+            ObjectNode k = json.putObject("kinetic");
+            if (t.kinetic().avgSpeed() != null) {
+                k.put("avgSpeed", round(t.kinetic().avgSpeed(), 1));
+            }
+            if (t.kinetic().maxSpeed() != null) {
+                k.put("maxSpeed", round(t.kinetic().maxSpeed(), 1));
+            }
+        }
+        if (!t.segments().isEmpty()) {
+            ArrayNode segments = json.putArray("segments");
+            for (Trip.Segment s : t.segments()) {
+                segments.addObject().put("propulsion", s.propulsion()).put("percent", round(s.percent(), 1))
+                        .put("distance", round(s.distance(), 3));
+            }
+        }
+        json.put("done", t.done());
+        if (!t.faults().isEmpty()) {
+            ArrayNode faults = json.putArray("faults");
+            for (Trip.Fault f : t.faults()) {
+                ObjectNode n = faults.addObject().put("fault", f.fault());
+                if (f.cause() != null) {
+                    n.put("cause", f.cause());
+                }
+            }
+        }
+        ctx.fields.filter("trip", json);
+        return json;
+    }
+
+    private static ObjectNode position(Trip.Position p) {
+        ObjectNode feature = HistoryApi.feature(p.longitude(), p.latitude(), p.altitude(), p.createdAt());
+        ObjectNode props = (ObjectNode) feature.get("properties");
+        if (p.heading() != null) {
+            props.put("heading", p.heading());
+        }
+        if (p.signalQuality() != null) {
+            props.put("signalQuality", p.signalQuality());
+        }
+        if (p.type() != null) {
+            props.put("type", p.type());
+        }
+        if (p.fixStatus() != null) {
+            props.put("fixStatus", p.fixStatus());
+        }
+        return feature;
+    }
+
+    private static ArrayNode energies(List<Trip.LiteEnergy> energies) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (Trip.LiteEnergy e : energies) {
+            ObjectNode n = array.addObject().put("type", e.type());
+            if (e.subType() != null) {
+                n.put("subType", e.subType());
+            }
+            if (e.level() != null) {
+                n.put("level", round(e.level(), 1));
+            }
+            if (e.autonomy() != null) {
+                n.put("autonomy", e.autonomy());
+            }
+        }
+        return array;
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static double[] range(String value, String name) {
+        if (value == null) {
+            return null;
+        }
+        Matcher m = RANGE.matcher(value);
+        if (!m.matches()) {
+            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, name + " must look like 10-3600 or 20-");
+        }
+        double low = Double.parseDouble(m.group(1));
+        double high = m.group(2) == null ? Double.MAX_VALUE : Double.parseDouble(m.group(2));
+        if (high < low) {
+            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, name + " range ends before it starts");
+        }
+        return new double[] {low, high};
+    }
+
+    private static boolean within(Double value, double[] range) {
+        return range == null || (value != null && value >= range[0] && value <= range[1]);
+    }
+
+    private static boolean stateMatches(Trip t, List<String> wanted) {
+        if (wanted.isEmpty()) {
+            return true;
+        }
+        if (t.nominal()) {
+            return wanted.contains("Nominal");
+        }
+        return wanted.stream().anyMatch(t::hasFault);
+    }
+
+    private static Map<String, String> query(List<String> timestamps, String indexRange) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (timestamps != null && !timestamps.isEmpty()) {
+            q.put("timestamps", String.join(",", timestamps));
+        }
+        q.put("indexRange", indexRange);
+        return q;
+    }
+
+    private static ResponseEntity<ObjectNode> ok(ObjectNode body) {
+        return ResponseEntity.ok().contentType(VehiclesApi.HAL).body(body);
+    }
+}
