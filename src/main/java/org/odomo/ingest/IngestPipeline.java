@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.odomo.protocol.ProtocolCodec;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.NonTransientDataAccessException;
+import org.springframework.dao.NonTransientDataAccessResourceException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.node.ObjectNode;
@@ -190,7 +193,10 @@ class IngestPipeline implements SmartLifecycle {
         WriteResult result;
         try {
             result = writeWithRetries(incoming);
-        } catch (NonTransientDataAccessException | IllegalArgumentException | ClassCastException e) {
+        } catch (RuntimeException e) {
+            if (!cannotBeStored(e)) {
+                throw e;
+            }
             // Something in this batch cannot be written; find it by writing one message at a time.
             writeOneByOne(accepted, incoming, uploadable);
             return;
@@ -198,16 +204,38 @@ class IngestPipeline implements SmartLifecycle {
         finish(accepted, incoming, uploadable, result);
     }
 
+    /**
+     * Whether a write failed because of the data itself, so that writing it again can never
+     * succeed: the message is then rejected for good. A database that is unreachable, restarting
+     * or out of connections is not the message's fault: its messages stay unacknowledged.
+     */
+    static boolean cannotBeStored(RuntimeException e) {
+        return (e instanceof NonTransientDataAccessException && !(e instanceof NonTransientDataAccessResourceException))
+                || e instanceof IllegalArgumentException || e instanceof ClassCastException;
+    }
+
     private WriteResult writeWithRetries(List<IncomingMessage> incoming) {
         for (int attempt = 1;; attempt++) {
             try {
                 return writer.write(incoming);
-            } catch (ConcurrentStateUpdateException e) {
+            } catch (ConcurrentStateUpdateException | PessimisticLockingFailureException e) {
+                // Another node wrote one of these vehicles meanwhile (or the database chose this
+                // transaction as a deadlock victim): everything was rolled back, read again.
                 if (attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;
                 }
                 metrics.retried();
+                pauseBeforeRetry(attempt);
             }
+        }
+    }
+
+    /** A short random pause, so that two nodes that collided do not collide again in step. */
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -217,7 +245,11 @@ class IngestPipeline implements SmartLifecycle {
             try {
                 WriteResult r = writeWithRetries(List.of(incoming.get(i)));
                 finish(List.of(p), List.of(incoming.get(i)), List.of(uploadable.get(i)), r);
-            } catch (NonTransientDataAccessException | IllegalArgumentException | ClassCastException e) {
+            } catch (RuntimeException e) {
+                if (!cannotBeStored(e)) {
+                    // The database, not this message: the rest of the batch fails with it.
+                    throw e;
+                }
                 metrics.rejected(IngestOutcome.MALFORMED, p.message().vin(), "cannot be stored: " + e.getMessage());
                 p.done().complete(IngestOutcome.MALFORMED);
             }

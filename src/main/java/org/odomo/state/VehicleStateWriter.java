@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -88,7 +89,8 @@ public class VehicleStateWriter {
         loadStates(vins, docs, versions);
 
         Map<Integer, Set<String>> changed = new HashMap<>();
-        Set<String> dirty = new HashSet<>();
+        // Sorted: every node updates states in the same order, so two batches never deadlock.
+        Set<String> dirty = new TreeSet<>();
         List<Object[]> positions = new ArrayList<>();
         List<Object[]> maintenance = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
