@@ -50,6 +50,7 @@ class ApiSecurityConfiguration {
 
     @Bean
     @Order(4)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain b2cApiChain(HttpSecurity http, JWKSource<SecurityContext> keys, AccessTokenChecks tokens,
             RateLimiter limiter) throws Exception {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).build();

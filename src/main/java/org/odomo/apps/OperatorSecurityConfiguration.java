@@ -30,6 +30,7 @@ class OperatorSecurityConfiguration {
 
     @Bean
     @Order(3)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain operatorChain(HttpSecurity http, OperatorProperties operator) throws Exception {
         String password = operator.password();
         if (password == null || password.isBlank()) {
@@ -60,6 +61,7 @@ class OperatorSecurityConfiguration {
 
     @Bean
     @Order(100)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers("/media/**", "/ca.pem", "/error", "/favicon.ico", "/docs/**", "/webjars/**", "/ping")

@@ -135,7 +135,9 @@ class IngestPipeline implements SmartLifecycle {
 
     private void drain(BlockingQueue<Pending> queue) {
         List<Pending> batch = new ArrayList<>(settings.batchSize());
-        while (running || !queue.isEmpty()) {
+        // Once stopped, take nothing new: what is still queued was never acknowledged and is
+        // delivered again to whichever node runs next.
+        while (running) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {

@@ -27,6 +27,7 @@ class EndUserPagesConfiguration {
 
     @Bean
     @Order(2)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain endUserPagesChain(HttpSecurity http, EndUserAuthenticationProvider users, AppRegistry apps)
             throws Exception {
         SavedRequestAwareAuthenticationSuccessHandler success = new SavedRequestAwareAuthenticationSuccessHandler() {
