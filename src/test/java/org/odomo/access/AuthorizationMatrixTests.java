@@ -67,7 +67,8 @@ class AuthorizationMatrixTests {
     static final List<List<String>> SCOPE_SETS = List.of(
             List.of(Scopes.TELEMETRY), List.of(Scopes.POSITION), List.of(Scopes.TELEMETRY, Scopes.POSITION),
             List.of(Scopes.ALERT), List.of(Scopes.TELEMETRY, Scopes.POSITION, Scopes.TRIP, Scopes.ALERT,
-                    Scopes.COLLISION));
+                    Scopes.COLLISION), List.of(Scopes.TRIP), List.of(Scopes.TRIP, Scopes.POSITION),
+            List.of(Scopes.ALERT, Scopes.POSITION));
     static final List<Set<ConnectedService>> SERVICE_SETS = List.of(EnumSet.of(ConnectedService.PARTNER),
             EnumSet.of(ConnectedService.TMTS), EnumSet.of(ConnectedService.REMOTE_CONTROL),
             EnumSet.of(ConnectedService.ASSISTANCE), EnumSet.noneOf(ConnectedService.class));
@@ -136,7 +137,7 @@ class AuthorizationMatrixTests {
         data.putObject("position").put("heading", 90).putArray("coordinates").add(2.35).add(48.85);
         data.putObject("odometer").put("mileage", 1234.5);
         data.putObject("privacy").put("state", "None");
-        data.putObject("ignition").put("type", "Stop");
+        data.putObject("ignition").put("type", "Start");
         ObjectNode energy = data.putArray("energies").addObject();
         if (electric) {
             energy.put("type", "Electric").put("level", 80).put("autonomy", 250);
@@ -147,7 +148,26 @@ class AuthorizationMatrixTests {
             energy.put("type", "Fuel").put("level", 55).put("autonomy", 480);
             energy.putObject("extension").putObject("fuel").putObject("consumptions").put("total", 12000).put("instant", 5.5);
         }
-        assertThat(gateway.submit(TestVehicles.bytes(message)).join()).isEqualTo(IngestOutcome.STORED);
+        Instant t = Instant.parse(message.path("at").stringValue());
+        ObjectNode start = TestVehicles.envelope(vin, v.credential(), "m0", t.minusSeconds(600), MessageType.EVENT);
+        start.putObject("event").put("name", "ignition");
+        ObjectNode startData = start.putObject("data");
+        startData.putObject("ignition").put("type", "Start");
+        startData.putObject("position").putArray("coordinates").add(2.30).add(48.80);
+        startData.putObject("odometer").put("mileage", 1225.0);
+        ObjectNode alert = TestVehicles.envelope(vin, v.credential(), "m1a", t.minusSeconds(300), MessageType.EVENT);
+        alert.putObject("event").put("name", "alertRaised").putObject("alert").put("type", "RiskOfIce")
+                .put("severity", "Information");
+        alert.putObject("data").putObject("position").putArray("coordinates").add(2.32).add(48.82);
+        ObjectNode stop = TestVehicles.envelope(vin, v.credential(), "m2", t.plusSeconds(1), MessageType.EVENT);
+        stop.putObject("event").put("name", "ignition");
+        ObjectNode stopData = stop.putObject("data");
+        stopData.putObject("ignition").put("type", "Stop");
+        stopData.putObject("position").put("heading", 90).putArray("coordinates").add(2.35).add(48.85);
+        stopData.putObject("odometer").put("mileage", 1234.5);
+        for (ObjectNode m : List.of(start, alert, message, stop)) {
+            assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
+        }
         for (ConnectedService s : ConnectedService.values()) {
             if (services.contains(s)) {
                 registry.activateService(vin, s);
@@ -172,11 +192,64 @@ class AuthorizationMatrixTests {
             for (Vehicle vehicle : vehicles) {
                 checkStatus(softly, scopes, vehicle);
                 checkLastPosition(softly, scopes, vehicle);
-                cells += 2;
+                checkAlerts(softly, scopes, vehicle);
+                checkTrips(softly, scopes, vehicle);
+                cells += 4;
             }
         }
         softly.assertAll();
-        assertThat(cells).isEqualTo(SCOPE_SETS.size() * 30 * 2);
+        assertThat(cells).isEqualTo(SCOPE_SETS.size() * 30 * 4);
+    }
+
+    private void checkAlerts(SoftAssertions softly, List<String> scopes, Vehicle vehicle) {
+        Set<DataCategory> covered = ConnectedService.dataCoveredBy(vehicle.services());
+        PrivacyMode mode = vehicle.privacyMode();
+        boolean alerts = covered.contains(DataCategory.ALERT) && mode != PrivacyMode.PLANE;
+        boolean position = scopes.contains(Scopes.POSITION) && covered.contains(DataCategory.POSITION)
+                && mode == PrivacyMode.DATA_AND_LOCATION;
+        String cell = scopes + " " + vehicle.modelCode() + " " + vehicle.services() + " " + mode + " alerts";
+        HttpResponse<String> r = call(tokens.get(scopes), app.clientId(), Brand.PEUGEOT.realm(),
+                "/user/vehicles/" + vehicle.apiId() + "/alerts");
+        int expected = scopes.contains(Scopes.ALERT) ? 200 : 403;
+        softly.assertThat(r.statusCode()).as(cell + " " + r.body()).isEqualTo(expected);
+        if (expected != 200 || r.statusCode() != 200) {
+            return;
+        }
+        JsonNode list = json.readTree(r.body()).path("_embedded").path("alerts");
+        softly.assertThat(list.size()).as(cell + " count").isEqualTo(alerts ? 1 : 0);
+        if (alerts && list.size() == 1) {
+            JsonNode a = list.get(0);
+            softly.assertThat(a.path("type").stringValue()).as(cell).isEqualTo("RiskOfIce");
+            softly.assertThat(a.has("startPosition")).as(cell + " startPosition").isEqualTo(position);
+        }
+    }
+
+    private void checkTrips(SoftAssertions softly, List<String> scopes, Vehicle vehicle) {
+        Set<DataCategory> covered = ConnectedService.dataCoveredBy(vehicle.services());
+        PrivacyMode mode = vehicle.privacyMode();
+        boolean trips = covered.contains(DataCategory.TRIP) && mode != PrivacyMode.PLANE;
+        boolean position = scopes.contains(Scopes.POSITION) && covered.contains(DataCategory.POSITION)
+                && mode == PrivacyMode.DATA_AND_LOCATION;
+        String cell = scopes + " " + vehicle.modelCode() + " " + vehicle.services() + " " + mode + " trips";
+        HttpResponse<String> r = call(tokens.get(scopes), app.clientId(), Brand.PEUGEOT.realm(),
+                "/user/vehicles/" + vehicle.apiId() + "/trips");
+        int expected = scopes.contains(Scopes.TRIP) ? 200 : 403;
+        softly.assertThat(r.statusCode()).as(cell + " " + r.body()).isEqualTo(expected);
+        if (expected != 200 || r.statusCode() != 200) {
+            return;
+        }
+        JsonNode list = json.readTree(r.body()).path("_embedded").path("trips");
+        softly.assertThat(list.size()).as(cell + " count").isEqualTo(trips ? 1 : 0);
+        if (trips && list.size() == 1) {
+            JsonNode t = list.get(0);
+            softly.assertThat(t.path("done").booleanValue()).as(cell + " done").isTrue();
+            softly.assertThat(t.path("distance").doubleValue()).as(cell + " distance").isEqualTo(9.5);
+            softly.assertThat(t.has("startPosition")).as(cell + " startPosition").isEqualTo(position);
+            softly.assertThat(t.has("stopPosition")).as(cell + " stopPosition").isEqualTo(position);
+            softly.assertThat(t.path("_links").has("waypoints")).as(cell + " waypoints link").isEqualTo(position);
+            softly.assertThat(t.path("_links").has("alerts")).as(cell + " alerts link")
+                    .isEqualTo(scopes.contains(Scopes.ALERT));
+        }
     }
 
     private void checkStatus(SoftAssertions softly, List<String> scopes, Vehicle vehicle) {
