@@ -58,7 +58,7 @@ class ApiSecurityConfiguration {
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "token revoked", null));
         decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(List.of(notRevoked)));
-        JwtDecoder jwtDecoder = decoder;
+        JwtDecoder jwtDecoder = new CachingJwtDecoder(decoder, tokens);
         http.securityMatcher("/connectedcar/v4/**")
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs

@@ -96,9 +96,7 @@ public final class ReadBenchServer {
                 .append("request = function()\n  n = n + 1\n  local id = ids[(n % #ids) + 1]\n")
                 .append("  return wrk.format(\"GET\", \"/connectedcar/v4/user/vehicles/\" .. id .. os.getenv(\"SUFFIX\") ")
                 .append(".. \"?client_id=").append(app.clientId()).append("\")\nend\n")
-                .append("delay = function()\n  return pause\nend\n")
-                .append("local statuses = {}\nresponse = function(status)\n  statuses[status] = (statuses[status] or 0) + 1\nend\n")
-                .append("done = function()\n  for s, c in pairs(statuses) do io.write(\"status \", s, \": \", c, \"\\n\") end\nend\n");
+                .append("if pause > 0 then\n  delay = function()\n    return pause\n  end\nend\n");
         Files.writeString(out.resolve("api.lua"), lua.toString());
         Files.writeString(out.resolve("ready"), "ready\n");
         System.out.println("READY");
