@@ -112,6 +112,14 @@ public final class IngestBenchmark {
 
     private Map<String, Object> inProcessH2() throws Exception {
         Path dataDir = Path.of("target", "bench-data", "h2-" + System.currentTimeMillis());
+        try {
+            return inProcessH2(dataDir);
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private Map<String, Object> inProcessH2(Path dataDir) throws Exception {
         List<String> args = new ArrayList<>(List.of("--odomo.data-dir=" + dataDir.toAbsolutePath(),
                 "--odomo.transport=in-process", "--logging.level.org.odomo=WARN"));
         args.addAll(platformArgs);
@@ -144,6 +152,14 @@ public final class IngestBenchmark {
      */
     private Map<String, Object> h2Writes() throws Exception {
         Path dataDir = Path.of("target", "bench-data", "h2-" + System.currentTimeMillis());
+        try {
+            return h2Writes(dataDir);
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private Map<String, Object> h2Writes(Path dataDir) throws Exception {
         List<String> args = new ArrayList<>(List.of("--odomo.data-dir=" + dataDir.toAbsolutePath(),
                 "--odomo.transport=in-process", "--logging.level.org.odomo=WARN"));
         args.addAll(platformArgs);
@@ -446,6 +462,18 @@ public final class IngestBenchmark {
             // Not Linux: no figures.
         }
         return ticks;
+    }
+
+    /** The embedded database of a run grows by gigabytes: it goes with the run. */
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static long jvmCpuNanos() {
