@@ -59,7 +59,11 @@ class IngestPipeline implements SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    private record Pending(VehicleMessage message, CompletableFuture<IngestOutcome> done) {
+    /**
+     * @param body the message as history keeps it, should the upload filter keep all of it:
+     *             written by the sender's thread while the message is fresh in its cache
+     */
+    private record Pending(VehicleMessage message, String body, CompletableFuture<IngestOutcome> done) {
     }
 
     IngestPipeline(VehicleRegistry registry, VehicleStateWriter writer, ProtocolCodec codec,
@@ -83,7 +87,8 @@ class IngestPipeline implements SmartLifecycle {
             return done;
         }
         try {
-            queues.get(Math.floorMod(message.vin().hashCode(), queues.size())).put(new Pending(message, done));
+            queues.get(Math.floorMod(message.vin().hashCode(), queues.size()))
+                    .put(new Pending(message, storedBody(message), done));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
@@ -185,7 +190,8 @@ class IngestPipeline implements SmartLifecycle {
                 continue;
             }
             accepted.add(p);
-            incoming.add(new IncomingMessage(kept, storedBody(kept), receivedAt, mode.refreshesLocation()
+            String body = keepsEverything(m, kept) ? p.body() : storedBody(kept);
+            incoming.add(new IncomingMessage(kept, body, receivedAt, mode.refreshesLocation()
                     && allowed.contains(DataCategory.POSITION)));
             uploadable.add(allowed);
         }
@@ -200,10 +206,10 @@ class IngestPipeline implements SmartLifecycle {
                 throw e;
             }
             // Something in this batch cannot be written; find it by writing one message at a time.
-            writeOneByOne(accepted, incoming, uploadable);
+            writeOneByOne(accepted, incoming, uploadable, vehicles);
             return;
         }
-        finish(accepted, incoming, uploadable, result);
+        finish(accepted, incoming, uploadable, result, vehicles);
     }
 
     /**
@@ -241,12 +247,13 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
-    private void writeOneByOne(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable) {
+    private void writeOneByOne(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable,
+            Map<String, Vehicle> vehicles) {
         for (int i = 0; i < incoming.size(); i++) {
             Pending p = accepted.get(i);
             try {
                 WriteResult r = writeWithRetries(List.of(incoming.get(i)));
-                finish(List.of(p), List.of(incoming.get(i)), List.of(uploadable.get(i)), r);
+                finish(List.of(p), List.of(incoming.get(i)), List.of(uploadable.get(i)), r, vehicles);
             } catch (RuntimeException e) {
                 if (!cannotBeStored(e)) {
                     // The database, not this message: the rest of the batch fails with it.
@@ -258,8 +265,11 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
+    /**
+     * @param vehicles the registry's view of the batch's vehicles when the batch started
+     */
     private void finish(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable,
-            WriteResult result) {
+            WriteResult result, Map<String, Vehicle> vehicles) {
         Map<String, Instant> privacyAt = new HashMap<>();
         for (int i = 0; i < incoming.size(); i++) {
             VehicleMessage m = incoming.get(i).message();
@@ -268,6 +278,12 @@ class IngestPipeline implements SmartLifecycle {
             }
         }
         result.privacyStates().forEach((vin, state) -> PrivacyMode.ofState(state).ifPresent(mode -> {
+            Vehicle known = vehicles.get(vin);
+            if (known != null && known.privacyMode() == mode) {
+                // A car repeats its mode in every sample; only a change is worth a registry write.
+                // (A registry that differs, whatever the reason, is corrected by the next sample.)
+                return;
+            }
             try {
                 registry.reportPrivacyMode(vin, mode, privacyAt.get(vin));
             } catch (RuntimeException e) {
@@ -291,6 +307,13 @@ class IngestPipeline implements SmartLifecycle {
             }
             p.done().complete(outcome);
         }
+    }
+
+    /** Whether the upload filter left the message whole (it only ever removes data parts or the event). */
+    private static boolean keepsEverything(VehicleMessage original, VehicleMessage kept) {
+        return kept.type() == original.type() && kept.event() == original.event()
+                && (original.data() == null ? kept.data() == null
+                        : kept.data() != null && kept.data().size() == original.data().size());
     }
 
     private String storedBody(VehicleMessage m) {

@@ -92,15 +92,19 @@ final class StateMerge {
     private static void offer(ObjectNode state, String name, ObjectNode incoming, Instant at, Set<String> changed) {
         Instant incomingAt = timeOf(incoming, at);
         JsonNode stored = state.get(name);
+        Instant storedAt = null;
         if (stored != null) {
-            Instant storedAt = timeOf(stored, Instant.EPOCH);
+            storedAt = timeOf(stored, Instant.EPOCH);
             if (incomingAt.isBefore(storedAt)) {
                 return;
             }
         }
-        ObjectNode copy = incoming.deepCopy();
+        // Parts are never changed in place, neither in a state nor in a message: a new part
+        // object sharing the incoming one's values is enough, and leaves the message as it was.
+        ObjectNode copy = incoming.objectNode();
+        copy.setAll(incoming);
         copy.put("createdAt", incomingAt.toString());
-        if (!copy.equals(stored)) {
+        if (stored == null || !incomingAt.equals(storedAt) || !copy.equals(stored)) {
             state.set(name, copy);
             changed.add(name);
         }
@@ -108,6 +112,6 @@ final class StateMerge {
 
     private static Instant timeOf(JsonNode part, Instant fallback) {
         JsonNode createdAt = part.get("createdAt");
-        return createdAt != null && createdAt.isString() ? Instant.parse(createdAt.stringValue()) : fallback;
+        return createdAt != null && createdAt.isString() ? MeasuredAt.parse(createdAt.stringValue()) : fallback;
     }
 }

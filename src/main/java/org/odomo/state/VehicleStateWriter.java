@@ -1,11 +1,9 @@
 package org.odomo.state;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -46,14 +44,18 @@ public class VehicleStateWriter {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Map<String, CachedState> cache = new ConcurrentHashMap<>();
+    private final StateText text;
+    private volatile BatchStatements statements;
 
-    private record CachedState(ObjectNode doc, long version) {
+    /** A committed state, with the JSON texts of its parts (see {@link StateText}). */
+    private record CachedState(ObjectNode doc, long version, Map<JsonNode, String> partTexts) {
     }
 
     VehicleStateWriter(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(transactions);
         this.json = JsonMapper.builder().build();
+        this.text = new StateText(json);
     }
 
     /**
@@ -61,6 +63,9 @@ public class VehicleStateWriter {
      * and no two calls may run at the same time for the same VIN on this node.
      */
     public WriteResult write(List<IncomingMessage> batch) {
+        if (statements == null) {
+            statements = BatchStatements.of(jdbc);
+        }
         Set<String> vins = new LinkedHashSet<>();
         batch.forEach(m -> vins.add(m.message().vin()));
         Map<String, CachedState> written = new HashMap<>();
@@ -86,7 +91,8 @@ public class VehicleStateWriter {
         List<Boolean> stored = insertMessages(batch);
         Map<String, ObjectNode> docs = new HashMap<>();
         Map<String, Long> versions = new HashMap<>();
-        loadStates(vins, docs, versions);
+        Map<String, Map<JsonNode, String>> partTexts = new HashMap<>();
+        loadStates(vins, docs, versions, partTexts);
 
         Map<Integer, Set<String>> changed = new HashMap<>();
         // Sorted: every node updates states in the same order, so two batches never deadlock.
@@ -116,14 +122,9 @@ public class VehicleStateWriter {
                 changed.put(i, parts);
             }
         }
-        batchInsert("""
-                INSERT INTO position_history (vin, msg_id, measured_at, longitude, latitude, altitude, heading,
-                    signal_quality, fix_type, fix_status, speed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", positions);
-        batchInsert("""
-                INSERT INTO maintenance_record (vin, msg_id, measured_at, days_before, mileage_before)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", maintenance);
-        Map<String, String> privacy = saveStates(dirty, docs, versions, written, changed, batch);
+        statements.insertPositions(positions);
+        statements.insertMaintenance(maintenance);
+        Map<String, String> privacy = saveStates(dirty, docs, versions, partTexts, written, changed, batch);
         return new WriteResult(stored, changed, privacy);
     }
 
@@ -140,47 +141,42 @@ public class VehicleStateWriter {
                         in.storedBody()});
             }
         }
-        int[] counts = batchInsert("""
-                INSERT INTO vehicle_message (vin, msg_id, type, measured_at, received_at, body)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", rows);
+        boolean[] inserted = rows.isEmpty() ? new boolean[0] : statements.insertMessages(rows);
         List<Boolean> stored = new ArrayList<>(batch.size());
         int r = 0;
         for (Boolean first : firstInBatch) {
-            if (!first) {
-                stored.add(false);
-            } else {
-                int c = counts[r++];
-                // Drivers that cannot tell (SUCCESS_NO_INFO) are never configured for this statement.
-                stored.add(c != 0);
-            }
+            stored.add(first && inserted[r++]);
         }
         return stored;
     }
 
-    private void loadStates(Set<String> vins, Map<String, ObjectNode> docs, Map<String, Long> versions) {
+    private void loadStates(Set<String> vins, Map<String, ObjectNode> docs, Map<String, Long> versions,
+            Map<String, Map<JsonNode, String>> partTexts) {
         List<String> missing = new ArrayList<>();
         for (String vin : vins) {
             CachedState c = cache.get(vin);
             if (c != null) {
-                docs.put(vin, c.doc().deepCopy());
+                // A new document holding the same parts: merging replaces parts, never changes
+                // one in place, so the cached document stays as committed if this batch fails.
+                ObjectNode doc = json.createObjectNode();
+                doc.setAll(c.doc());
+                docs.put(vin, doc);
                 versions.put(vin, c.version());
+                partTexts.put(vin, c.partTexts());
             } else {
                 missing.add(vin);
             }
         }
-        for (int from = 0; from < missing.size(); from += 500) {
-            List<String> chunk = missing.subList(from, Math.min(missing.size(), from + 500));
-            String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
-            jdbc.query("SELECT vin, doc, version FROM vehicle_state WHERE vin IN (" + marks + ")", rs -> {
-                String vin = rs.getString(1).trim();
-                docs.put(vin, (ObjectNode) json.readTree(rs.getString(2)));
-                versions.put(vin, rs.getLong(3));
-            }, chunk.toArray());
-        }
+        statements.loadStates(missing, rs -> {
+            String vin = rs.getString(1).trim();
+            docs.put(vin, (ObjectNode) json.readTree(rs.getString(2)));
+            versions.put(vin, rs.getLong(3));
+        });
     }
 
     private Map<String, String> saveStates(Set<String> dirty, Map<String, ObjectNode> docs, Map<String, Long> versions,
-            Map<String, CachedState> written, Map<Integer, Set<String>> changed, List<IncomingMessage> batch) {
+            Map<String, Map<JsonNode, String>> partTexts, Map<String, CachedState> written,
+            Map<Integer, Set<String>> changed, List<IncomingMessage> batch) {
         Map<String, String> privacy = new LinkedHashMap<>();
         if (dirty.isEmpty()) {
             return privacy;
@@ -191,30 +187,32 @@ public class VehicleStateWriter {
         List<String> inserts = new ArrayList<>();
         List<Object[]> insertRows = new ArrayList<>();
         for (String vin : dirty) {
-            String doc = json.writeValueAsString(docs.get(vin));
+            StateText.Written doc = text.write(docs.get(vin), partTexts.getOrDefault(vin, Map.of()));
             Long version = versions.get(vin);
             if (version == null) {
                 inserts.add(vin);
-                insertRows.add(new Object[] {vin, doc, 1L, odt(now)});
-                written.put(vin, new CachedState(docs.get(vin), 1L));
+                insertRows.add(new Object[] {vin, doc.json(), 1L, odt(now)});
+                written.put(vin, new CachedState(docs.get(vin), 1L, doc.parts()));
             } else {
                 updates.add(vin);
-                updateRows.add(new Object[] {doc, version + 1, odt(now), vin, version});
-                written.put(vin, new CachedState(docs.get(vin), version + 1));
+                updateRows.add(new Object[] {vin, doc.json(), version + 1, odt(now), version});
+                written.put(vin, new CachedState(docs.get(vin), version + 1, doc.parts()));
             }
         }
-        int[] ins = batchInsert("INSERT INTO vehicle_state (vin, doc, version, updated_at) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT DO NOTHING", insertRows);
-        for (int i = 0; i < ins.length; i++) {
-            if (ins[i] == 0) {
-                throw new ConcurrentStateUpdateException(inserts.get(i));
+        if (!insertRows.isEmpty()) {
+            Set<String> inserted = statements.insertStates(insertRows);
+            for (String vin : inserts) {
+                if (!inserted.contains(vin)) {
+                    throw new ConcurrentStateUpdateException(vin);
+                }
             }
         }
-        int[] upd = batchInsert("UPDATE vehicle_state SET doc = ?, version = ?, updated_at = ? WHERE vin = ? AND version = ?",
-                updateRows);
-        for (int i = 0; i < upd.length; i++) {
-            if (upd[i] == 0) {
-                throw new ConcurrentStateUpdateException(updates.get(i));
+        if (!updateRows.isEmpty()) {
+            Set<String> updated = statements.updateStates(updateRows);
+            for (String vin : updates) {
+                if (!updated.contains(vin)) {
+                    throw new ConcurrentStateUpdateException(vin);
+                }
             }
         }
         for (Map.Entry<Integer, Set<String>> e : changed.entrySet()) {
@@ -321,28 +319,11 @@ public class VehicleStateWriter {
 
     private static OffsetDateTime posTime(ObjectNode doc, OffsetDateTime fallback) {
         JsonNode p = doc.get(StatePart.POSITION);
-        return p != null && p.has("createdAt") ? odt(Instant.parse(p.get("createdAt").stringValue())) : fallback;
+        return p != null && p.has("createdAt") ? odt(MeasuredAt.parse(p.get("createdAt").stringValue())) : fallback;
     }
 
     private static Double coord(double[] where, int i) {
         return where == null || where.length <= i ? null : where[i];
-    }
-
-    private int[] batchInsert(String sql, List<Object[]> rows) {
-        if (rows.isEmpty()) {
-            return new int[0];
-        }
-        return jdbc.execute((java.sql.Connection con) -> {
-            try (PreparedStatement ps = con.prepareStatement(sql)) {
-                for (Object[] row : rows) {
-                    for (int i = 0; i < row.length; i++) {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                    ps.addBatch();
-                }
-                return ps.executeBatch();
-            }
-        });
     }
 
     private void trimCache() {
@@ -356,7 +337,7 @@ public class VehicleStateWriter {
 
     private static Instant partTime(JsonNode part, Instant fallback) {
         JsonNode c = part.get("createdAt");
-        return c != null && c.isString() ? Instant.parse(c.stringValue()) : fallback;
+        return c != null && c.isString() ? MeasuredAt.parse(c.stringValue()) : fallback;
     }
 
     private static Integer intOrNull(JsonNode n) {

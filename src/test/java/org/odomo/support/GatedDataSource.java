@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
@@ -83,8 +82,10 @@ public class GatedDataSource extends DelegatingDataSource implements AutoCloseab
         }
     }
 
-    /** Puts a gate in front of the context's data source. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Puts a gate in front of the context's data source, when given as a source of the context
+     * (deliberately not a component, so that the application's scan does not pick it up).
+     */
     public static class Setup {
 
         @Bean
