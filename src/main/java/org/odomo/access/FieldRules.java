@@ -213,7 +213,15 @@ public final class FieldRules {
      * ancestor; empty for structural fields.
      */
     public static Optional<FieldRule> governing(String resource, String path) {
-        return GOVERNING.computeIfAbsent(resource + '|' + path, k -> findGoverning(resource, path));
+        // get() first: computeIfAbsent locks the bin even for present keys that share it, and
+        // every API call asks for the same few hundred paths.
+        String key = resource + '|' + path;
+        Optional<FieldRule> known = GOVERNING.get(key);
+        if (known == null) {
+            known = findGoverning(resource, path);
+            GOVERNING.putIfAbsent(key, known);
+        }
+        return known;
     }
 
     // Paths repeat from one answer to the next: resolve each once.
@@ -236,7 +244,13 @@ public final class FieldRules {
 
     /** Whether some rule governs a descendant of this path (the path is a container of data). */
     static boolean containsRules(String resource, String path) {
-        return CONTAINS.computeIfAbsent(resource + '|' + path, k -> findContains(resource, path));
+        String key = resource + '|' + path;
+        Boolean known = CONTAINS.get(key);
+        if (known == null) {
+            known = findContains(resource, path);
+            CONTAINS.putIfAbsent(key, known);
+        }
+        return known;
     }
 
     private static boolean findContains(String resource, String path) {

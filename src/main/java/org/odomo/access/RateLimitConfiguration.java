@@ -16,7 +16,7 @@ class RateLimitConfiguration {
 
     @Bean
     RateLimiter rateLimiter(JdbcClient jdbc, PlatformTransactionManager transactions, AppRegistry apps,
-            Optional<Clock> clock, @Value("${odomo.rate-limit.max-lease:1000}") long maxLease) {
+            Optional<Clock> clock, @Value("${odomo.rate-limit.max-lease:100000}") long maxLease) {
         RateLimitStore store = new RateLimitStore(jdbc, new TransactionTemplate(transactions));
         return new RateLimiter(store,
                 clientId -> apps.findByClientId(clientId).flatMap(app -> apps.plan(app.slaPlan())),

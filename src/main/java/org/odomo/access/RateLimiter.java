@@ -70,7 +70,10 @@ public final class RateLimiter {
     /** Admits or refuses one call of the app; an admitted call counts against both limits. */
     public Decision tryAcquire(String clientId) {
         while (true) {
-            Window window = windows.computeIfAbsent(clientId, Window::new);
+            Window window = windows.get(clientId);
+            if (window == null) {
+                window = windows.computeIfAbsent(clientId, Window::new);
+            }
             window.lock.lock();
             try {
                 if (window.retired) {

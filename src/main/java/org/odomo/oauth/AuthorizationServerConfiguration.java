@@ -112,9 +112,9 @@ class AuthorizationServerConfiguration {
 
     @Bean
     RevocationAwareAuthorizationService authorizationService(JdbcTemplate jdbc, RegisteredClientRepository clients,
-            OAuthProperties settings) {
+            OAuthProperties settings, org.springframework.transaction.PlatformTransactionManager transactions) {
         return new RevocationAwareAuthorizationService(new JdbcOAuth2AuthorizationService(jdbc, clients), jdbc,
-                settings.revocationCacheTtl().toMillis());
+                settings.revocationCacheTtl().toMillis(), transactions);
     }
 
     @Bean

@@ -20,14 +20,19 @@ class RevocationAwareAuthorizationService implements OAuth2AuthorizationService,
     private final JdbcTemplate jdbc;
     private final long ttlMillis;
     private final Map<String, Entry> activeTokens = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CompletableFuture<Boolean>> lookups = new ConcurrentHashMap<>();
+    private final org.springframework.transaction.support.TransactionTemplate readOnly;
 
     private record Entry(boolean active, String authorizationId, long at) {
     }
 
-    RevocationAwareAuthorizationService(OAuth2AuthorizationService delegate, JdbcTemplate jdbc, long ttlMillis) {
+    RevocationAwareAuthorizationService(OAuth2AuthorizationService delegate, JdbcTemplate jdbc, long ttlMillis,
+            org.springframework.transaction.PlatformTransactionManager transactions) {
         this.delegate = delegate;
         this.jdbc = jdbc;
         this.ttlMillis = ttlMillis;
+        this.readOnly = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     @Override
@@ -59,7 +64,30 @@ class RevocationAwareAuthorizationService implements OAuth2AuthorizationService,
         if (cached != null && now - cached.at() < ttlMillis) {
             return cached.active();
         }
-        OAuth2Authorization authorization = delegate.findByToken(tokenValue, OAuth2TokenType.ACCESS_TOKEN);
+        // One lookup per token at a time: when a busy token's entry expires, the other calls keep
+        // the last answer (or wait for this one) instead of all querying at once.
+        var mine = new java.util.concurrent.CompletableFuture<Boolean>();
+        var running = lookups.putIfAbsent(tokenValue, mine);
+        if (running != null) {
+            return cached != null ? cached.active() : running.join();
+        }
+        try {
+            boolean active = lookup(tokenValue, now);
+            mine.complete(active);
+            return active;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            lookups.remove(tokenValue, mine);
+        }
+    }
+
+    private boolean lookup(String tokenValue, long now) {
+        // In one transaction, so that the store's nested lookup of the client reuses the same
+        // connection instead of taking a second one from the pool while holding the first.
+        OAuth2Authorization authorization = readOnly.execute(
+                status -> delegate.findByToken(tokenValue, OAuth2TokenType.ACCESS_TOKEN));
         boolean active = authorization != null && authorization.getAccessToken() != null
                 && authorization.getAccessToken().isActive();
         if (activeTokens.size() > 100_000) {

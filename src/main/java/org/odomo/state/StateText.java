@@ -46,7 +46,11 @@ final class StateText {
                 text.append(',');
             }
             first = false;
-            text.append(quotedNames.computeIfAbsent(field.getKey(), json::writeValueAsString)).append(':').append(partText);
+            String name = quotedNames.get(field.getKey());
+            if (name == null) {
+                name = quotedNames.computeIfAbsent(field.getKey(), json::writeValueAsString);
+            }
+            text.append(name).append(':').append(partText);
         }
         return new Written(text.append('}').toString(), parts);
     }
