@@ -70,19 +70,36 @@ public final class ReadBenchServer {
             ObjectNode message = TestVehicles.telemetry(v.vehicle().vin(), v.credential(), "b" + i, at, 2.3 + i * 1e-4,
                     48.8, 70, 10_000 + i);
             ObjectNode d = (ObjectNode) message.get("data");
-            d.putObject("ignition").put("type", "Stop");
             d.putObject("privacy").put("state", "None");
             d.putObject("doorsState").putArray("lockedStates").add("Locked");
             d.putObject("environment").putObject("air").put("temp", 12.5);
             d.putObject("battery").put("voltage", 12.4);
             d.putObject("powertrain").put("status", "Stopped");
-            if (gateway.submit(TestVehicles.bytes(message)).join() != IngestOutcome.STORED) {
-                throw new IllegalStateException("bench data not stored");
+            // A trip around the sample: ignition on ten minutes before, off just after.
+            ObjectNode start = TestVehicles.envelope(v.vehicle().vin(), v.credential(), "s" + i, at.minusSeconds(600),
+                    MessageType.EVENT);
+            start.putObject("event").put("name", "ignition");
+            ObjectNode startData = start.putObject("data");
+            startData.putObject("ignition").put("type", "Start");
+            startData.putObject("position").putArray("coordinates").add(2.25).add(48.78);
+            startData.putObject("odometer").put("mileage", 9_990 + i);
+            ObjectNode stop = TestVehicles.envelope(v.vehicle().vin(), v.credential(), "e" + i, at.plusSeconds(5),
+                    MessageType.EVENT);
+            stop.putObject("event").put("name", "ignition");
+            ObjectNode stopData = stop.putObject("data");
+            stopData.putObject("ignition").put("type", "Stop");
+            stopData.putObject("position").putArray("coordinates").add(2.3 + i * 1e-4).add(48.8);
+            stopData.putObject("odometer").put("mileage", 10_000 + i);
+            d.putObject("ignition").put("type", "Start");
+            for (ObjectNode m : List.of(start, message, stop)) {
+                if (gateway.submit(TestVehicles.bytes(m)).join() != IngestOutcome.STORED) {
+                    throw new IllegalStateException("bench data not stored");
+                }
             }
             ids.add(v.vehicle().apiId());
         }
         String token = Enrollment.enroll(port, app.clientId(), "read-bench-secret", Brand.PEUGEOT.realm(),
-                user.email(), "bench-password", new ArrayList<>(Set.of(Scopes.TELEMETRY, Scopes.POSITION)), false)
+                user.email(), "bench-password", new ArrayList<>(Set.of(Scopes.TELEMETRY, Scopes.POSITION, Scopes.TRIP)), false)
                 .accessToken();
         Files.createDirectories(out);
         StringBuilder lua = new StringBuilder("local ids = {");
