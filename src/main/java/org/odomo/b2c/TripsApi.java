@@ -130,19 +130,28 @@ class TripsApi {
             @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
         Ctx ctx = context(id, Scopes.TRIP, Scopes.ALERT);
         Trip trip = trip(ctx, tid);
+        List<VehicleHistory.AlertRecord> all = ctx.fields.allowsCategory(Scopes.ALERT)
+                ? trips.alerts(ctx.vehicle.vin(), trip.id()) : List.of();
+        return tripPage(ctx, trip, "alerts", "alerts", all, VehicleHistory.AlertRecord::startedAt,
+                a -> history.alertView(ctx.caller, ctx.vehicle, ctx.fields, a, ctx.base + "/" + trip.id()),
+                timestamps, pageSize, indexRange, pageToken);
+    }
+
+    /** A page of a trip's records, those measured within the requested time ranges. */
+    private <T> ResponseEntity<ObjectNode> tripPage(Ctx ctx, Trip trip, String resource, String embeddedName,
+            List<T> records, java.util.function.Function<T, Instant> time,
+            java.util.function.Function<T, ObjectNode> view, List<String> timestamps, String pageSize,
+            String indexRange, String pageToken) {
         Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
         List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
-        List<VehicleHistory.AlertRecord> all = ctx.fields.allowsCategory(Scopes.ALERT)
-                ? trips.alerts(ctx.vehicle.vin(), trip.id()).stream()
-                        .filter(a -> ranges.stream().anyMatch(r -> r.contains(a.startedAt()))).toList()
-                : List.of();
+        List<T> all = records.stream().filter(r -> ranges.stream().anyMatch(x -> x.contains(time.apply(r)))).toList();
         int from = Math.min(paging.offset, all.size());
         List<ObjectNode> items = new ArrayList<>();
-        for (VehicleHistory.AlertRecord a : all.subList(from, from + paging.limit(all.size()))) {
-            items.add(history.alertView(ctx.caller, ctx.vehicle, ctx.fields, a, ctx.base + "/" + trip.id()));
+        for (T record : all.subList(from, from + paging.limit(all.size()))) {
+            items.add(view.apply(record));
         }
-        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/alerts",
-                query(timestamps, indexRange), "alerts", items, all.size()));
+        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/" + resource,
+                query(timestamps, indexRange), embeddedName, items, all.size()));
     }
 
     @GetMapping("/{tid}/alerts/{aid}")
@@ -161,19 +170,11 @@ class TripsApi {
             @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
         Ctx ctx = context(id, Scopes.TRIP, Scopes.COLLISION);
         Trip trip = trip(ctx, tid);
-        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
-        List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
         List<VehicleHistory.CollisionRecord> all = ctx.fields.allowsCategory(Scopes.COLLISION)
-                ? trips.collisions(ctx.vehicle.vin(), trip.id()).stream()
-                        .filter(c -> ranges.stream().anyMatch(r -> r.contains(c.occurredAt()))).toList()
-                : List.of();
-        int from = Math.min(paging.offset, all.size());
-        List<ObjectNode> items = new ArrayList<>();
-        for (VehicleHistory.CollisionRecord c : all.subList(from, from + paging.limit(all.size()))) {
-            items.add(history.collisionView(ctx.caller, ctx.vehicle, ctx.fields, c, ctx.base + "/" + trip.id()));
-        }
-        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/collisions",
-                query(timestamps, indexRange), "Collisions", items, all.size()));
+                ? trips.collisions(ctx.vehicle.vin(), trip.id()) : List.of();
+        return tripPage(ctx, trip, "collisions", "Collisions", all, VehicleHistory.CollisionRecord::occurredAt,
+                c -> history.collisionView(ctx.caller, ctx.vehicle, ctx.fields, c, ctx.base + "/" + trip.id()),
+                timestamps, pageSize, indexRange, pageToken);
     }
 
     @GetMapping("/{tid}/collisions/{cid}")
@@ -193,36 +194,13 @@ class TripsApi {
             @RequestParam(required = false) String tolerance) {
         Ctx ctx = context(id, Scopes.TRIP, Scopes.POSITION);
         Trip trip = trip(ctx, tid);
-        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
-        List<TimeRanges.Range> ranges = TimeRanges.parse(timestamps, clock.instant());
         boolean allowed = ctx.fields.allowsCategory(Scopes.TRIP) && ctx.fields.allowsCategory(Scopes.POSITION);
         List<VehicleHistory.PositionRecord> all = allowed
-                ? trips.waypoints(ctx.vehicle.vin(), trip.id(), 0, MAX_TRIPS_SCANNED).stream()
-                        .filter(p -> ranges.stream().anyMatch(r -> r.contains(p.measuredAt()))).toList()
-                : List.of();
-        int from = Math.min(paging.offset, all.size());
-        List<ObjectNode> items = new ArrayList<>();
-        for (VehicleHistory.PositionRecord p : all.subList(from, from + paging.limit(all.size()))) {
-            ObjectNode feature = HistoryApi.feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt());
-            ObjectNode props = (ObjectNode) feature.get("properties");
-            if (p.heading() != null) {
-                props.put("heading", p.heading());
-            }
-            if (p.signalQuality() != null) {
-                props.put("signalQuality", p.signalQuality());
-            }
-            if (p.type() != null) {
-                props.put("type", p.type());
-            }
-            if (p.fixStatus() != null) {
-                props.put("fixStatus", p.fixStatus());
-            }
-            items.add(feature);
-        }
-        Map<String, String> q = query(timestamps, indexRange);
-        q.put("tolerance", tolerance);
-        return ok(paging.page(ctx.caller.clientId(), ctx.base + "/" + trip.id() + "/wayPoints", q, "positions", items,
-                all.size()));
+                ? trips.waypoints(ctx.vehicle.vin(), trip.id(), 0, MAX_TRIPS_SCANNED) : List.of();
+        // The path is returned as measured: tolerance is accepted and ignored.
+        return tripPage(ctx, trip, "wayPoints", "positions", all, VehicleHistory.PositionRecord::measuredAt,
+                p -> feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt(), p.heading(), p.signalQuality(),
+                        p.type(), p.fixStatus()), timestamps, pageSize, indexRange, pageToken);
     }
 
     @GetMapping("/{tid}/telemetry")
@@ -338,19 +316,25 @@ class TripsApi {
     }
 
     private static ObjectNode position(Trip.Position p) {
-        ObjectNode feature = HistoryApi.feature(p.longitude(), p.latitude(), p.altitude(), p.createdAt());
+        return feature(p.longitude(), p.latitude(), p.altitude(), p.createdAt(), p.heading(), p.signalQuality(), p.type(),
+                p.fixStatus());
+    }
+
+    private static ObjectNode feature(double lon, double lat, Double alt, Instant at, Integer heading,
+            Integer signalQuality, String type, String fixStatus) {
+        ObjectNode feature = HistoryApi.feature(lon, lat, alt, at);
         ObjectNode props = (ObjectNode) feature.get("properties");
-        if (p.heading() != null) {
-            props.put("heading", p.heading());
+        if (heading != null) {
+            props.put("heading", heading);
         }
-        if (p.signalQuality() != null) {
-            props.put("signalQuality", p.signalQuality());
+        if (signalQuality != null) {
+            props.put("signalQuality", signalQuality);
         }
-        if (p.type() != null) {
-            props.put("type", p.type());
+        if (type != null) {
+            props.put("type", type);
         }
-        if (p.fixStatus() != null) {
-            props.put("fixStatus", p.fixStatus());
+        if (fixStatus != null) {
+            props.put("fixStatus", fixStatus);
         }
         return feature;
     }
