@@ -117,14 +117,13 @@ class HistoryApi {
         if (a.endAt() != null) {
             json.put("endAt", a.endAt().toString());
         }
-        HistoryQueries.AlertPositions positions = queries.alertPositions(a.id());
         if (a.startLongitude() != null) {
-            json.set("startPosition", feature(a.startLongitude(), a.startLatitude(), positions.startAltitude(),
-                    positions.startAt() != null ? positions.startAt() : a.startedAt()));
+            json.set("startPosition", feature(a.startLongitude(), a.startLatitude(), a.startAltitude(),
+                    a.startPositionAt() != null ? a.startPositionAt() : a.startedAt()));
         }
         if (a.endLongitude() != null) {
-            json.set("endPosition", feature(a.endLongitude(), a.endLatitude(), positions.endAltitude(),
-                    positions.endAt() != null ? positions.endAt() : a.endAt()));
+            json.set("endPosition", feature(a.endLongitude(), a.endLatitude(), a.endAltitude(),
+                    a.endPositionAt() != null ? a.endPositionAt() : a.endAt()));
         }
         json.put("createdAt", a.createdAt().toString());
         json.put("updatedAt", a.updatedAt().toString());

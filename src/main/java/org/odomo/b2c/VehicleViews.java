@@ -3,7 +3,6 @@ package org.odomo.b2c;
 import java.util.List;
 import java.util.Set;
 
-import org.odomo.vehicle.Motorization;
 import org.odomo.vehicle.RemoteType;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleModel;
@@ -97,7 +96,4 @@ final class VehicleViews {
         return node;
     }
 
-    static boolean electrified(Motorization m) {
-        return m != Motorization.ICE;
-    }
 }

@@ -51,10 +51,6 @@ class IngestMetrics {
         }
     }
 
-    long count(IngestOutcome outcome) {
-        return (long) outcomes.get(outcome).count();
-    }
-
     Timer batchTimer() {
         return batchTimer;
     }

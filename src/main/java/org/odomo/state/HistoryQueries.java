@@ -30,46 +30,29 @@ public class HistoryQueries {
     public Page<VehicleHistory.AlertRecord> alerts(String vin, List<TimeWindow> windows, int offset, int limit) {
         String where = "vin = ? AND " + windows("started_at", windows);
         long total = count("alert", where, vin, windows);
-        List<VehicleHistory.AlertRecord> items = jdbc.query("""
-                SELECT id, vin, type, severity, active, started_at, end_at, start_longitude, start_latitude,
-                       end_longitude, end_latitude, created_at, updated_at
-                FROM alert WHERE %s ORDER BY started_at DESC, id LIMIT ? OFFSET ?""".formatted(where),
-                (rs, n) -> alert(rs), args(vin, windows, limit, offset));
+        List<VehicleHistory.AlertRecord> items = jdbc.query("SELECT " + VehicleHistory.ALERT_COLUMNS
+                + " FROM alert WHERE " + where + " ORDER BY started_at DESC, id LIMIT ? OFFSET ?",
+                (rs, n) -> VehicleHistory.alertRow(rs), args(vin, windows, limit, offset));
         return new Page<>(items, total);
     }
 
     public Optional<VehicleHistory.AlertRecord> alert(String vin, String id) {
-        return jdbc.query("""
-                SELECT id, vin, type, severity, active, started_at, end_at, start_longitude, start_latitude,
-                       end_longitude, end_latitude, created_at, updated_at FROM alert WHERE vin = ? AND id = ?""",
-                (rs, n) -> alert(rs), vin, id).stream().findFirst();
-    }
-
-    /** Alert start and end positions carry the time of the position used, and the altitude. */
-    public record AlertPositions(Double startAltitude, Instant startAt, Double endAltitude, Instant endAt) {
-    }
-
-    public AlertPositions alertPositions(String id) {
-        return jdbc.query("SELECT start_altitude, start_pos_at, end_altitude, end_pos_at FROM alert WHERE id = ?",
-                (rs, n) -> new AlertPositions(rs.getObject(1, Double.class), instant(rs, 2),
-                        rs.getObject(3, Double.class), instant(rs, 4)), id).stream().findFirst()
-                .orElse(new AlertPositions(null, null, null, null));
+        return jdbc.query("SELECT " + VehicleHistory.ALERT_COLUMNS + " FROM alert WHERE vin = ? AND id = ?",
+                (rs, n) -> VehicleHistory.alertRow(rs), vin, id).stream().findFirst();
     }
 
     public Page<VehicleHistory.CollisionRecord> collisions(String vin, List<TimeWindow> windows, int offset, int limit) {
         String where = "vin = ? AND " + windows("occurred_at", windows);
         long total = count("collision", where, vin, windows);
-        List<VehicleHistory.CollisionRecord> items = jdbc.query("""
-                SELECT id, vin, occurred_at, details, tipped_over, pedestrian, longitude, latitude, created_at
-                FROM collision WHERE %s ORDER BY occurred_at DESC, id LIMIT ? OFFSET ?""".formatted(where),
-                (rs, n) -> collision(rs), args(vin, windows, limit, offset));
+        List<VehicleHistory.CollisionRecord> items = jdbc.query("SELECT " + VehicleHistory.COLLISION_COLUMNS
+                + " FROM collision WHERE " + where + " ORDER BY occurred_at DESC, id LIMIT ? OFFSET ?",
+                (rs, n) -> VehicleHistory.collisionRow(rs), args(vin, windows, limit, offset));
         return new Page<>(items, total);
     }
 
     public Optional<VehicleHistory.CollisionRecord> collision(String vin, String id) {
-        return jdbc.query("""
-                SELECT id, vin, occurred_at, details, tipped_over, pedestrian, longitude, latitude, created_at
-                FROM collision WHERE vin = ? AND id = ?""", (rs, n) -> collision(rs), vin, id).stream().findFirst();
+        return jdbc.query("SELECT " + VehicleHistory.COLLISION_COLUMNS + " FROM collision WHERE vin = ? AND id = ?",
+                (rs, n) -> VehicleHistory.collisionRow(rs), vin, id).stream().findFirst();
     }
 
     public Page<VehicleHistory.AlarmRecord> alarms(String vin, List<TimeWindow> windows, List<String> kinds, int offset,
@@ -128,7 +111,7 @@ public class HistoryQueries {
                 .stream().findFirst();
     }
 
-    /** The latest maintenance record, with the time the previous different one was measured. */
+    /** The latest maintenance record. */
     public Optional<VehicleHistory.MaintenanceRecord> latestMaintenance(String vin) {
         return jdbc.query("""
                 SELECT vin, measured_at, days_before, mileage_before FROM maintenance_record
@@ -158,19 +141,6 @@ public class HistoryQueries {
         }
         args.addAll(List.of(tail));
         return args.toArray();
-    }
-
-    private static VehicleHistory.AlertRecord alert(ResultSet rs) throws SQLException {
-        return new VehicleHistory.AlertRecord(rs.getString(1), rs.getString(2).trim(), rs.getString(3), rs.getString(4),
-                rs.getBoolean(5), instant(rs, 6), instant(rs, 7), rs.getObject(8, Double.class),
-                rs.getObject(9, Double.class), rs.getObject(10, Double.class), rs.getObject(11, Double.class),
-                instant(rs, 12), instant(rs, 13));
-    }
-
-    private static VehicleHistory.CollisionRecord collision(ResultSet rs) throws SQLException {
-        return new VehicleHistory.CollisionRecord(rs.getString(1), rs.getString(2).trim(), instant(rs, 3),
-                rs.getString(4), rs.getObject(5, Boolean.class), rs.getObject(6, Boolean.class),
-                rs.getObject(7, Double.class), rs.getObject(8, Double.class), instant(rs, 9));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -37,9 +37,37 @@ public class VehicleHistory {
             Double altitude, Integer heading, Integer signalQuality, String type, String fixStatus, Double speed) {
     }
 
+    /**
+     * An alert, with where it started and ended: the coordinates, altitude and measurement time of
+     * the position used (absent when the vehicle's privacy mode kept it in the car).
+     */
     public record AlertRecord(String id, String vin, String type, String severity, boolean active, Instant startedAt,
             Instant endAt, Double startLongitude, Double startLatitude, Double endLongitude, Double endLatitude,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, Double startAltitude, Instant startPositionAt, Double endAltitude,
+            Instant endPositionAt) {
+    }
+
+    /** Columns read by {@link #alertRow}. */
+    static final String ALERT_COLUMNS = """
+            id, vin, type, severity, active, started_at, end_at, start_longitude, start_latitude,
+            end_longitude, end_latitude, created_at, updated_at, start_altitude, start_pos_at, end_altitude, end_pos_at""";
+
+    static AlertRecord alertRow(ResultSet rs) throws SQLException {
+        return new AlertRecord(rs.getString(1), rs.getString(2).trim(), rs.getString(3), rs.getString(4),
+                rs.getBoolean(5), instant(rs, 6), instant(rs, 7), rs.getObject(8, Double.class),
+                rs.getObject(9, Double.class), rs.getObject(10, Double.class), rs.getObject(11, Double.class),
+                instant(rs, 12), instant(rs, 13), rs.getObject(14, Double.class), instant(rs, 15),
+                rs.getObject(16, Double.class), instant(rs, 17));
+    }
+
+    /** Columns read by {@link #collisionRow}. */
+    static final String COLLISION_COLUMNS =
+            "id, vin, occurred_at, details, tipped_over, pedestrian, longitude, latitude, created_at";
+
+    static CollisionRecord collisionRow(ResultSet rs) throws SQLException {
+        return new CollisionRecord(rs.getString(1), rs.getString(2).trim(), instant(rs, 3), rs.getString(4),
+                rs.getObject(5, Boolean.class), rs.getObject(6, Boolean.class), rs.getObject(7, Double.class),
+                rs.getObject(8, Double.class), instant(rs, 9));
     }
 
     public record CollisionRecord(String id, String vin, Instant occurredAt, String details, Boolean tippedOver,
@@ -77,23 +105,13 @@ public class VehicleHistory {
     }
 
     public List<AlertRecord> alerts(String vin) {
-        return jdbc.query("""
-                SELECT id, vin, type, severity, active, started_at, end_at, start_longitude, start_latitude,
-                       end_longitude, end_latitude, created_at, updated_at
-                FROM alert WHERE vin = ? ORDER BY started_at, id""",
-                (rs, n) -> new AlertRecord(rs.getString(1), rs.getString(2).trim(), rs.getString(3), rs.getString(4),
-                        rs.getBoolean(5), instant(rs, 6), instant(rs, 7), rs.getObject(8, Double.class),
-                        rs.getObject(9, Double.class), rs.getObject(10, Double.class), rs.getObject(11, Double.class),
-                        instant(rs, 12), instant(rs, 13)), vin);
+        return jdbc.query("SELECT " + ALERT_COLUMNS + " FROM alert WHERE vin = ? ORDER BY started_at, id",
+                (rs, n) -> alertRow(rs), vin);
     }
 
     public List<CollisionRecord> collisions(String vin) {
-        return jdbc.query("""
-                SELECT id, vin, occurred_at, details, tipped_over, pedestrian, longitude, latitude, created_at
-                FROM collision WHERE vin = ? ORDER BY occurred_at, id""",
-                (rs, n) -> new CollisionRecord(rs.getString(1), rs.getString(2).trim(), instant(rs, 3), rs.getString(4),
-                        rs.getObject(5, Boolean.class), rs.getObject(6, Boolean.class), rs.getObject(7, Double.class),
-                        rs.getObject(8, Double.class), instant(rs, 9)), vin);
+        return jdbc.query("SELECT " + COLLISION_COLUMNS + " FROM collision WHERE vin = ? ORDER BY occurred_at, id",
+                (rs, n) -> collisionRow(rs), vin);
     }
 
     public List<MaintenanceRecord> maintenance(String vin) {

@@ -82,11 +82,6 @@ public class VehicleStateWriter {
         }
     }
 
-    /** Forgets cached states, so the next write reads them again (used by tests and on errors). */
-    public void clearCache() {
-        cache.clear();
-    }
-
     private WriteResult doWrite(List<IncomingMessage> batch, Set<String> vins, Map<String, CachedState> written) {
         List<Boolean> stored = insertMessages(batch);
         Map<String, ObjectNode> docs = new HashMap<>();

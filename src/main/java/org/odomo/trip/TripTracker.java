@@ -467,11 +467,6 @@ class TripTracker {
         openTrips.put(vin, open);
     }
 
-    /** Forgets cached open trips (a restart in tests). */
-    void clearCache() {
-        openTrips.clear();
-    }
-
     private Instant cutoff() {
         return clock.instant().minus(retention.keep());
     }

@@ -115,11 +115,6 @@ public class VehicleRegistry {
 
     private final Map<String, String> vinByApiId = new ConcurrentHashMap<>();
 
-    public Optional<Vehicle> findByApiId(String apiId) {
-        return jdbc.sql("SELECT vin FROM vehicle WHERE api_id = ?").param(apiId).query(String.class)
-                .optional().flatMap(this::find);
-    }
-
     public List<Vehicle> ownedBy(long ownerId) {
         List<String> vins = jdbc.sql("SELECT vin FROM vehicle WHERE owner_id = ? ORDER BY created_at, vin")
                 .param(ownerId).query(String.class).list();
