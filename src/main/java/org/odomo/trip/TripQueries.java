@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.odomo.state.HistoryQueries;
+import org.odomo.state.TimeWindow;
 import org.odomo.state.VehicleHistory;
 import org.odomo.vehicle.VehicleModel;
 import org.odomo.vehicle.VehicleModels;
@@ -19,9 +21,11 @@ public class TripQueries {
 
     private final TripStore store;
     private final VehicleHistory history;
+    private final HistoryQueries queries;
     private final VehicleRegistry registry;
 
-    TripQueries(TripStore store, VehicleHistory history, VehicleRegistry registry) {
+    TripQueries(TripStore store, VehicleHistory history, HistoryQueries queries, VehicleRegistry registry) {
+        this.queries = queries;
         this.store = store;
         this.history = history;
         this.registry = registry;
@@ -71,18 +75,26 @@ public class TripQueries {
 
     /** Alerts that started during the trip, in time order. */
     public List<VehicleHistory.AlertRecord> alerts(String vin, String tripId) {
-        return trip(vin, tripId).map(t -> history.alerts(vin).stream().filter(a -> during(t, a.startedAt())).toList())
+        return trip(vin, tripId).map(t -> inTimeOrder(queries.alerts(vin, span(t), 0, Integer.MAX_VALUE).items()))
                 .orElse(List.of());
     }
 
     /** Collisions that occurred during the trip, in time order. */
     public List<VehicleHistory.CollisionRecord> collisions(String vin, String tripId) {
-        return trip(vin, tripId).map(t -> history.collisions(vin).stream().filter(c -> during(t, c.occurredAt())).toList())
+        return trip(vin, tripId).map(t -> inTimeOrder(queries.collisions(vin, span(t), 0, Integer.MAX_VALUE).items()))
                 .orElse(List.of());
     }
 
-    private static boolean during(Trip t, Instant at) {
-        return at != null && !at.isBefore(t.startedAt()) && (t.stoppedAt() == null || !at.isAfter(t.stoppedAt()));
+    /** The trip's span as a history window, its stop included. */
+    private static List<TimeWindow> span(Trip t) {
+        return List.of(new TimeWindow(t.startedAt(), end(t)));
+    }
+
+    /** History pages come newest first; a trip lists its events as they happened. */
+    private static <T> List<T> inTimeOrder(List<T> newestFirst) {
+        List<T> ordered = new java.util.ArrayList<>(newestFirst);
+        java.util.Collections.reverse(ordered);
+        return ordered;
     }
 
     /** Exclusive end of the trip's span for history reads. */
