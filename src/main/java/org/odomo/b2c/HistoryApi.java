@@ -72,20 +72,31 @@ class HistoryApi {
             @RequestParam(required = false) String pageSize, @RequestParam(required = false) String indexRange,
             @RequestParam(required = false) String pageToken) {
         Ctx ctx = context(id, Scopes.ALERT);
+        return historyPage(ctx, Scopes.ALERT, "alerts", "alerts", queries::alerts, a -> alertView(ctx, a), timestamps,
+                pageSize, indexRange, pageToken);
+    }
+
+    /** Fetches one page of a kind of history record. */
+    private interface PageQuery<T> {
+        HistoryQueries.Page<T> fetch(String vin, List<TimeWindow> windows, int offset, int limit);
+    }
+
+    /** A page of the vehicle's alerts or collisions: empty when the caller may not see that category. */
+    private <T> ResponseEntity<ObjectNode> historyPage(Ctx ctx, String scope, String resource, String embeddedName,
+            PageQuery<T> query, java.util.function.Function<T, ObjectNode> view, List<String> timestamps,
+            String pageSize, String indexRange, String pageToken) {
         Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
         List<TimeWindow> windows = windows(timestamps);
         List<ObjectNode> items = new ArrayList<>();
         long total = 0;
-        if (ctx.fields.allowsCategory(Scopes.ALERT)) {
-            HistoryQueries.Page<VehicleHistory.AlertRecord> page = queries.alerts(ctx.vehicle.vin(), windows,
-                    paging.offset, paging.limit(Long.MAX_VALUE));
+        if (ctx.fields.allowsCategory(scope)) {
+            HistoryQueries.Page<T> page = query.fetch(ctx.vehicle.vin(), windows, paging.offset,
+                    paging.limit(Long.MAX_VALUE));
             total = page.total();
-            for (VehicleHistory.AlertRecord a : page.items()) {
-                items.add(alertView(ctx, a));
-            }
+            page.items().forEach(record -> items.add(view.apply(record)));
         }
-        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/alerts", query(timestamps, indexRange), "alerts",
-                items, total));
+        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/" + resource, query(timestamps, indexRange),
+                embeddedName, items, total));
     }
 
     @GetMapping("/alerts/{aid}")
@@ -138,17 +149,8 @@ class HistoryApi {
             @RequestParam(required = false) List<String> timestamps, @RequestParam(required = false) String pageSize,
             @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
         Ctx ctx = context(id, Scopes.COLLISION);
-        Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
-        List<ObjectNode> items = new ArrayList<>();
-        long total = 0;
-        if (ctx.fields.allowsCategory(Scopes.COLLISION)) {
-            HistoryQueries.Page<VehicleHistory.CollisionRecord> page = queries.collisions(ctx.vehicle.vin(),
-                    windows(timestamps), paging.offset, paging.limit(Long.MAX_VALUE));
-            total = page.total();
-            page.items().forEach(c -> items.add(collisionView(ctx, c)));
-        }
-        return ok(paging.page(ctx.caller.clientId(), base(ctx) + "/collisions", query(timestamps, indexRange),
-                "Collisions", items, total));
+        return historyPage(ctx, Scopes.COLLISION, "collisions", "Collisions", queries::collisions,
+                c -> collisionView(ctx, c), timestamps, pageSize, indexRange, pageToken);
     }
 
     @GetMapping("/collisions/{cid}")
