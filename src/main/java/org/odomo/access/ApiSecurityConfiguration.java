@@ -62,6 +62,7 @@ class ApiSecurityConfiguration {
         http.securityMatcher("/connectedcar/v4/**")
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
+                        .bearerTokenResolver(new HeaderBearerTokenResolver())
                         .jwt(jwt -> jwt.decoder(jwtDecoder))
                         .authenticationEntryPoint((request, response, e) -> {
                             response.setHeader("WWW-Authenticate", "Bearer");
@@ -76,7 +77,14 @@ class ApiSecurityConfiguration {
                 .addFilterAfter(new CallerCheckFilter(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new RateLimitFilter(limiter), CallerCheckFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable());
+                .csrf(csrf -> csrf.disable())
+                // A token-only API has no logout, no saved request to replay after a login, no
+                // anonymous caller and no use for the servlet API's security methods; each of these
+                // filters would otherwise run on every call.
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .servletApi(servletApi -> servletApi.disable());
         return http.build();
     }
 

@@ -20,8 +20,10 @@ public record VehicleState(String vin, ObjectNode parts, Instant updatedAt, long
     }
 
     public Optional<Instant> createdAt(String name) {
-        return part(name).map(p -> p.get("createdAt")).filter(JsonNode::isString)
-                .map(n -> Instant.parse(n.stringValue()));
+        JsonNode part = parts.get(name);
+        JsonNode createdAt = part == null ? null : part.get("createdAt");
+        return createdAt != null && createdAt.isString() ? Optional.of(MeasuredAt.parse(createdAt.stringValue()))
+                : Optional.empty();
     }
 
     /** The most recent measurement time across all parts. */

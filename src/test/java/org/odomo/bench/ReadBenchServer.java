@@ -38,7 +38,8 @@ import tools.jackson.databind.node.ObjectNode;
  * enrolled user with all data scopes, and vehicles with a full status. Writes the wrk script
  * that calls their status in turn, then serves until killed.
  *
- * <p>Arguments: port, number of vehicles, output directory for the wrk scripts.
+ * <p>Arguments: port, number of vehicles, output directory for the wrk scripts, then any Spring
+ * properties ({@code --name=value}).
  */
 public final class ReadBenchServer {
 
@@ -50,9 +51,12 @@ public final class ReadBenchServer {
         int vehicles = Integer.parseInt(args[1]);
         Path out = Path.of(args[2]);
         Path data = Files.createTempDirectory("odomo-read-bench");
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(OdomoApplication.class).run(
-                "--odomo.data-dir=" + data, "--server.port=" + port, "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN", "--odomo.operator.password=bench-operator");
+        List<String> springArgs = new ArrayList<>(List.of("--odomo.data-dir=" + data, "--server.port=" + port,
+                "--spring.main.banner-mode=off", "--logging.level.root=WARN", "--odomo.operator.password=bench-operator"));
+        // Further arguments are Spring properties to compare settings (--name=value).
+        springArgs.addAll(List.of(args).subList(3, args.length));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(OdomoApplication.class)
+                .run(springArgs.toArray(String[]::new));
         AppRegistry apps = context.getBean(AppRegistry.class);
         App app = apps.ensureRegistered(new AppRegistration("Read bench", "Load test", "Odomo", "bench@example.com",
                 1_000_000L, "read-bench", Scopes.DATA, List.of(Enrollment.REDIRECT), "unlimited"), "read-bench",
