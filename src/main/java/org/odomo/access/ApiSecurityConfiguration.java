@@ -27,6 +27,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -49,7 +51,9 @@ class ApiSecurityConfiguration {
     static final String REALM_HEADER = "x-introspect-realm";
 
     @Bean
-    @Order(4)
+    // First: its matcher is a plain path prefix that no other chain's overlaps, and every API call
+    // would otherwise be tested against the authorization server's endpoint matchers first.
+    @Order(0)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain b2cApiChain(HttpSecurity http, JWKSource<SecurityContext> keys, AccessTokenChecks tokens,
             RateLimiter limiter) throws Exception {
@@ -88,8 +92,25 @@ class ApiSecurityConfiguration {
         return http.build();
     }
 
+    /** Where the checked caller is kept for the rest of the request. */
+    private static final String CALLER_ATTRIBUTE = B2cCaller.class.getName();
+
     /** The caller of the current request, once the security chain has checked it. */
     static Optional<B2cCaller> currentCaller() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            return currentCaller(attributes.getRequest());
+        }
+        return callerOfAuthentication();
+    }
+
+    static Optional<B2cCaller> currentCaller(HttpServletRequest request) {
+        if (request.getAttribute(CALLER_ATTRIBUTE) instanceof B2cCaller caller) {
+            return Optional.of(caller);
+        }
+        return callerOfAuthentication();
+    }
+
+    private static Optional<B2cCaller> callerOfAuthentication() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         if (!(auth instanceof JwtAuthenticationToken token)) {
             return Optional.empty();
@@ -151,6 +172,7 @@ class ApiSecurityConfiguration {
                             REALM_HEADER + " does not match the realm of the token's user");
                     return;
                 }
+                request.setAttribute(CALLER_ATTRIBUTE, caller.get());
             }
             chain.doFilter(request, response);
         }

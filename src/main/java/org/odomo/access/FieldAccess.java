@@ -68,59 +68,63 @@ public final class FieldAccess {
      * @return whether any data is left
      */
     public boolean filter(String resource, ObjectNode json) {
-        return filterObject(resource, "", json);
+        return filterObject(FieldRules.tree(resource), json);
     }
 
-    private boolean filterObject(String resource, String prefix, ObjectNode node) {
+    private boolean filterObject(FieldRules.PathNode node, ObjectNode object) {
         boolean hasData = false;
-        List<String> remove = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
-            Verdict verdict = judge(resource, path, field.getValue());
+        List<String> remove = null;
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            Verdict verdict = judge(node.child(field.getKey()), field.getValue());
             if (verdict == Verdict.REMOVE) {
+                if (remove == null) {
+                    remove = new ArrayList<>();
+                }
                 remove.add(field.getKey());
             } else if (verdict == Verdict.DATA) {
                 hasData = true;
             }
         }
-        remove.forEach(node::remove);
+        if (remove != null) {
+            remove.forEach(object::remove);
+        }
         return hasData;
     }
 
     private enum Verdict { REMOVE, DATA, STRUCTURE }
 
-    private Verdict judge(String resource, String path, JsonNode value) {
-        var rule = FieldRules.governing(resource, path);
-        boolean deeper = FieldRules.containsRules(resource, path);
-        if (rule.isPresent() && !deeper) {
-            return allows(rule.get()) ? Verdict.DATA : Verdict.REMOVE;
+    private Verdict judge(FieldRules.PathNode node, JsonNode value) {
+        FieldRule rule = node.rule();
+        boolean deeper = node.deeper();
+        if (rule != null && !deeper) {
+            return allows(rule) ? Verdict.DATA : Verdict.REMOVE;
         }
-        if (rule.isPresent() && !allows(rule.get())) {
+        if (rule != null && !allows(rule)) {
             return Verdict.REMOVE;
         }
         if (!deeper) {
-            return rule.isPresent() ? Verdict.DATA : Verdict.STRUCTURE;
+            return rule != null ? Verdict.DATA : Verdict.STRUCTURE;
         }
         boolean hasData;
         if (value.isObject()) {
-            hasData = filterObject(resource, path, (ObjectNode) value);
+            hasData = filterObject(node, (ObjectNode) value);
         } else if (value.isArray()) {
-            hasData = filterArray(resource, path + "[]", (ArrayNode) value);
+            hasData = filterArray(node.items(), (ArrayNode) value);
         } else {
-            hasData = rule.isPresent();
+            hasData = rule != null;
         }
         return hasData ? Verdict.DATA : Verdict.REMOVE;
     }
 
-    private boolean filterArray(String resource, String path, ArrayNode array) {
+    private boolean filterArray(FieldRules.PathNode items, ArrayNode array) {
         boolean hasData = false;
-        Iterator<JsonNode> items = array.iterator();
+        Iterator<JsonNode> elements = array.iterator();
         List<Integer> empty = new ArrayList<>();
         int i = 0;
-        while (items.hasNext()) {
-            JsonNode item = items.next();
-            boolean itemData = item.isObject() ? filterObject(resource, path, (ObjectNode) item)
-                    : judge(resource, path, item) == Verdict.DATA;
+        while (elements.hasNext()) {
+            JsonNode item = elements.next();
+            boolean itemData = item.isObject() ? filterObject(items, (ObjectNode) item)
+                    : judge(items, item) == Verdict.DATA;
             if (!itemData) {
                 empty.add(i);
             }

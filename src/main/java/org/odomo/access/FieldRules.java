@@ -213,52 +213,110 @@ public final class FieldRules {
      * ancestor; empty for structural fields.
      */
     public static Optional<FieldRule> governing(String resource, String path) {
-        // get() first: computeIfAbsent locks the bin even for present keys that share it, and
-        // every API call asks for the same few hundred paths.
-        String key = resource + '|' + path;
-        Optional<FieldRule> known = GOVERNING.get(key);
-        if (known == null) {
-            known = findGoverning(resource, path);
-            GOVERNING.putIfAbsent(key, known);
-        }
-        return known;
-    }
-
-    // Paths repeat from one answer to the next: resolve each once.
-    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<FieldRule>> GOVERNING =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CONTAINS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Optional<FieldRule> findGoverning(String resource, String path) {
-        List<FieldRule> rules = BY_RESOURCE.getOrDefault(resource, List.of());
-        FieldRule best = null;
-        for (FieldRule r : rules) {
-            if ((path.equals(r.path()) || path.startsWith(r.path() + ".") || path.startsWith(r.path() + "["))
-                    && (best == null || r.path().length() > best.path().length())) {
-                best = r;
-            }
-        }
-        return Optional.ofNullable(best);
+        return Optional.ofNullable(node(resource, path).rule());
     }
 
     /** Whether some rule governs a descendant of this path (the path is a container of data). */
     static boolean containsRules(String resource, String path) {
-        String key = resource + '|' + path;
-        Boolean known = CONTAINS.get(key);
-        if (known == null) {
-            known = findContains(resource, path);
-            CONTAINS.putIfAbsent(key, known);
-        }
-        return known;
+        return node(resource, path).deeper();
     }
 
-    private static boolean findContains(String resource, String path) {
-        for (FieldRule r : BY_RESOURCE.getOrDefault(resource, List.of())) {
-            if (r.path().startsWith(path + ".") || r.path().startsWith(path + "[")) {
-                return true;
+    /** The root of a resource's rules as a tree of field names, for walking a JSON document. */
+    static PathNode tree(String resource) {
+        PathNode root = Trees.BY_RESOURCE.get(resource);
+        return root != null ? root : PathNode.NONE;
+    }
+
+    private static PathNode node(String resource, String path) {
+        PathNode node = tree(resource);
+        for (String token : tokens(path)) {
+            node = token.equals(PathNode.ITEMS) ? node.items() : node.child(token);
+        }
+        return node;
+    }
+
+    /** {@code a.b[].c} as {@code a}, {@code b}, {@code []}, {@code c}. */
+    private static List<String> tokens(String path) {
+        List<String> tokens = new ArrayList<>();
+        for (String segment : path.split("\\.")) {
+            int arrays = 0;
+            while (segment.endsWith(PathNode.ITEMS)) {
+                segment = segment.substring(0, segment.length() - 2);
+                arrays++;
+            }
+            if (!segment.isEmpty()) {
+                tokens.add(segment);
+            }
+            for (int i = 0; i < arrays; i++) {
+                tokens.add(PathNode.ITEMS);
             }
         }
-        return false;
+        return tokens;
+    }
+
+    /** Built once all rules are declared. */
+    private static final class Trees {
+        static final Map<String, PathNode> BY_RESOURCE = new HashMap<>();
+
+        static {
+            Map<String, PathNode.Builder> builders = new HashMap<>();
+            for (FieldRule rule : RULES) {
+                PathNode.Builder node = builders.computeIfAbsent(rule.resource(), k -> new PathNode.Builder());
+                for (String token : tokens(rule.path())) {
+                    node = node.children.computeIfAbsent(token, k -> new PathNode.Builder());
+                }
+                node.rule = rule;
+            }
+            builders.forEach((resource, builder) -> BY_RESOURCE.put(resource, builder.build(null)));
+        }
+    }
+
+    /**
+     * A field path in a resource: the rule governing it (its own or its nearest ancestor's) and
+     * whether rules exist below it. Fields under no rule path resolve to a shared leaf that
+     * inherits the governing rule, so walking a document allocates nothing.
+     */
+    static final class PathNode {
+        static final String ITEMS = "[]";
+        static final PathNode NONE = new PathNode(null, Map.of());
+
+        private final FieldRule rule;
+        private final Map<String, PathNode> children;
+        private final PathNode leaf;
+
+        private PathNode(FieldRule rule, Map<String, PathNode> children) {
+            this.rule = rule;
+            this.children = children;
+            this.leaf = children.isEmpty() ? this : new PathNode(rule, Map.of());
+        }
+
+        FieldRule rule() {
+            return rule;
+        }
+
+        boolean deeper() {
+            return !children.isEmpty();
+        }
+
+        PathNode child(String name) {
+            PathNode child = children.get(name);
+            return child != null ? child : leaf;
+        }
+
+        PathNode items() {
+            return child(ITEMS);
+        }
+
+        private static final class Builder {
+            FieldRule rule;
+            final Map<String, Builder> children = new HashMap<>();
+
+            PathNode build(FieldRule inherited) {
+                FieldRule governing = rule != null ? rule : inherited;
+                Map<String, PathNode> built = new HashMap<>();
+                children.forEach((name, child) -> built.put(name, child.build(governing)));
+                return new PathNode(governing, Map.copyOf(built));
+            }
+        }
     }
 }

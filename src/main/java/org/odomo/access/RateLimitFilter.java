@@ -39,7 +39,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<B2cCaller> caller = ApiSecurityConfiguration.currentCaller();
+        Optional<B2cCaller> caller = ApiSecurityConfiguration.currentCaller(request);
         if (caller.isEmpty()) {
             // not authenticated: the authorization filter refuses it, uncounted
             chain.doFilter(request, response);

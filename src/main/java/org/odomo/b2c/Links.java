@@ -1,5 +1,7 @@
 package org.odomo.b2c;
 
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -22,6 +24,10 @@ final class Links {
     }
 
     static String href(String clientId, String path, java.util.Map<String, String> query) {
+        if (query == null && isUnreserved(clientId, false) && isUnreserved(path, true)) {
+            // Nothing to encode: the common case, without parsing and re-encoding a URI per link.
+            return contextUrl() + BASE + path + "?client_id=" + clientId;
+        }
         UriComponentsBuilder b = ServletUriComponentsBuilder.fromCurrentContextPath().path(BASE + path)
                 .queryParam("client_id", clientId);
         if (query != null) {
@@ -32,6 +38,33 @@ final class Links {
             });
         }
         return b.encode().build().toUriString();
+    }
+
+    /** The scheme, host, port and context path of the current request, read once per request. */
+    private static String contextUrl() {
+        RequestAttributes attributes = RequestContextHolder.currentRequestAttributes();
+        Object known = attributes.getAttribute(CONTEXT_URL, RequestAttributes.SCOPE_REQUEST);
+        if (known instanceof String url) {
+            return url;
+        }
+        String url = ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+        attributes.setAttribute(CONTEXT_URL, url, RequestAttributes.SCOPE_REQUEST);
+        return url;
+    }
+
+    private static final String CONTEXT_URL = Links.class.getName() + ".contextUrl";
+
+    /** Only RFC 3986 unreserved characters (and {@code /} in a path): text that encodes to itself. */
+    static boolean isUnreserved(String text, boolean path) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~' || path && c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return !text.isEmpty();
     }
 
     static ObjectNode link(String href) {

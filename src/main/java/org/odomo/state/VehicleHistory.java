@@ -18,13 +18,23 @@ import tools.jackson.databind.node.ObjectNode;
 public class VehicleHistory {
 
     private final JdbcTemplate jdbc;
+    private final CurrentStateCache currentStates;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    VehicleHistory(JdbcTemplate jdbc) {
+    VehicleHistory(JdbcTemplate jdbc, CurrentStateCache currentStates) {
         this.jdbc = jdbc;
+        this.currentStates = currentStates;
     }
 
+    /**
+     * The vehicle's current state, shared with other readers for up to a second (see
+     * {@link CurrentStateCache}): callers must not modify its parts.
+     */
     public Optional<VehicleState> current(String vin) {
+        return currentStates.get(vin, () -> load(vin));
+    }
+
+    private Optional<VehicleState> load(String vin) {
         return jdbc.query("SELECT vin, doc, version, updated_at FROM vehicle_state WHERE vin = ?",
                 (rs, n) -> new VehicleState(rs.getString(1).trim(), (ObjectNode) json.readTree(rs.getString(2)),
                         instant(rs, 4), rs.getLong(3)), vin).stream().findFirst();

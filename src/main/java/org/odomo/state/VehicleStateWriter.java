@@ -44,6 +44,7 @@ public class VehicleStateWriter {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Map<String, CachedState> cache = new ConcurrentHashMap<>();
+    private final CurrentStateCache currentStates;
     private final StateText text;
     private volatile BatchStatements statements;
 
@@ -51,8 +52,9 @@ public class VehicleStateWriter {
     private record CachedState(ObjectNode doc, long version, Map<JsonNode, String> partTexts) {
     }
 
-    VehicleStateWriter(JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+    VehicleStateWriter(JdbcTemplate jdbc, PlatformTransactionManager transactions, CurrentStateCache currentStates) {
         this.jdbc = jdbc;
+        this.currentStates = currentStates;
         this.tx = new TransactionTemplate(transactions);
         this.json = JsonMapper.builder().build();
         this.text = new StateText(json);
@@ -79,6 +81,9 @@ public class VehicleStateWriter {
         } catch (RuntimeException e) {
             vins.forEach(cache::remove);
             throw e;
+        } finally {
+            // After the commit (or the rollback): a read from now on sees the new state.
+            vins.forEach(currentStates::forget);
         }
     }
 
