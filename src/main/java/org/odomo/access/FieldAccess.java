@@ -1,7 +1,6 @@
 package org.odomo.access;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,78 +62,119 @@ public final class FieldAccess {
 
     /**
      * Removes from {@code json} (a representation of {@code resource}) every field the caller may
-     * not see, and every object or array left without data.
+     * not see, and every object or array left without data. Only {@code json}'s own fields are
+     * replaced: the objects and arrays below it are never modified (a filtered one is a new
+     * copy), so they may be shared, such as the parts of a cached vehicle state.
      *
      * @return whether any data is left
      */
     public boolean filter(String resource, ObjectNode json) {
-        return filterObject(FieldRules.tree(resource), json);
+        Walk walk = new Walk();
+        ObjectNode kept = walk.object(FieldRules.tree(resource), json);
+        if (kept != json) {
+            json.removeAll();
+            json.setAll(kept);
+        }
+        return walk.data;
     }
 
-    private boolean filterObject(FieldRules.PathNode node, ObjectNode object) {
-        boolean hasData = false;
-        List<String> remove = null;
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            Verdict verdict = judge(node.child(field.getKey()), field.getValue());
-            if (verdict == Verdict.REMOVE) {
-                if (remove == null) {
-                    remove = new ArrayList<>();
+    /** One filtering pass; {@link #data} tells whether the node just walked holds data. */
+    private final class Walk {
+
+        boolean data;
+
+        /** The object as the caller may see it: itself when nothing is removed below it. */
+        ObjectNode object(FieldRules.PathNode node, ObjectNode object) {
+            JsonNode[] kept = null;
+            boolean hasData = false;
+            int i = 0;
+            int n = object.size();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                JsonNode value = field.getValue();
+                JsonNode result = field(node.child(field.getKey()), value);
+                if (result != value && kept == null) {
+                    kept = new JsonNode[n];
+                    int k = 0;
+                    for (JsonNode earlier : object.values()) {
+                        if (k == i) {
+                            break;
+                        }
+                        kept[k++] = earlier;
+                    }
                 }
-                remove.add(field.getKey());
-            } else if (verdict == Verdict.DATA) {
-                hasData = true;
+                if (kept != null) {
+                    kept[i] = result;
+                }
+                hasData |= result != null && data;
+                i++;
             }
-        }
-        if (remove != null) {
-            remove.forEach(object::remove);
-        }
-        return hasData;
-    }
-
-    private enum Verdict { REMOVE, DATA, STRUCTURE }
-
-    private Verdict judge(FieldRules.PathNode node, JsonNode value) {
-        FieldRule rule = node.rule();
-        boolean deeper = node.deeper();
-        if (rule != null && !deeper) {
-            return allows(rule) ? Verdict.DATA : Verdict.REMOVE;
-        }
-        if (rule != null && !allows(rule)) {
-            return Verdict.REMOVE;
-        }
-        if (!deeper) {
-            return rule != null ? Verdict.DATA : Verdict.STRUCTURE;
-        }
-        boolean hasData;
-        if (value.isObject()) {
-            hasData = filterObject(node, (ObjectNode) value);
-        } else if (value.isArray()) {
-            hasData = filterArray(node.items(), (ArrayNode) value);
-        } else {
-            hasData = rule != null;
-        }
-        return hasData ? Verdict.DATA : Verdict.REMOVE;
-    }
-
-    private boolean filterArray(FieldRules.PathNode items, ArrayNode array) {
-        boolean hasData = false;
-        Iterator<JsonNode> elements = array.iterator();
-        List<Integer> empty = new ArrayList<>();
-        int i = 0;
-        while (elements.hasNext()) {
-            JsonNode item = elements.next();
-            boolean itemData = item.isObject() ? filterObject(items, (ObjectNode) item)
-                    : judge(items, item) == Verdict.DATA;
-            if (!itemData) {
-                empty.add(i);
+            data = hasData;
+            if (kept == null) {
+                return object;
             }
-            hasData |= itemData;
-            i++;
+            ObjectNode copy = object.objectNode();
+            i = 0;
+            for (String name : object.propertyNames()) {
+                if (kept[i] != null) {
+                    copy.set(name, kept[i]);
+                }
+                i++;
+            }
+            return copy;
         }
-        for (int k = empty.size() - 1; k >= 0; k--) {
-            array.remove((int) empty.get(k));
+
+        /** The field's value as the caller may see it, or null when it is removed. */
+        JsonNode field(FieldRules.PathNode node, JsonNode value) {
+            FieldRule rule = node.rule();
+            boolean deeper = node.deeper();
+            if (rule != null && !allows(rule)) {
+                data = false;
+                return null;
+            }
+            if (!deeper) {
+                data = rule != null;
+                return value;
+            }
+            JsonNode result;
+            if (value.isObject()) {
+                result = object(node, (ObjectNode) value);
+            } else if (value.isArray()) {
+                result = array(node.items(), (ArrayNode) value);
+            } else {
+                result = value;
+                data = rule != null;
+            }
+            return data ? result : null;
         }
-        return hasData;
+
+        /** The array without the elements left without data: itself when none is removed. */
+        ArrayNode array(FieldRules.PathNode items, ArrayNode array) {
+            List<JsonNode> kept = null;
+            boolean hasData = false;
+            int i = 0;
+            for (JsonNode item : array) {
+                JsonNode result = item.isObject() ? object(items, (ObjectNode) item) : field(items, item);
+                boolean itemData = result != null && data;
+                if ((!itemData || result != item) && kept == null) {
+                    kept = new ArrayList<>(array.size());
+                    for (int k = 0; k < i; k++) {
+                        kept.add(array.get(k));
+                    }
+                }
+                if (kept != null && itemData) {
+                    kept.add(result);
+                }
+                hasData |= itemData;
+                i++;
+            }
+            data = hasData;
+            if (kept == null) {
+                return array;
+            }
+            ArrayNode copy = array.arrayNode();
+            kept.forEach(copy::add);
+            return copy;
+        }
     }
 
     private static DataCategory category(String scope, FieldRule rule) {

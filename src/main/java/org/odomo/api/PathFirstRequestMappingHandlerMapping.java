@@ -1,7 +1,7 @@
 package org.odomo.api;
 
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
@@ -27,7 +27,11 @@ class PathFirstRequestMappingHandlerMapping extends RequestMappingHandlerMapping
     /** The path of the lookup in progress on this thread, read once instead of once per mapping. */
     private static final ThreadLocal<PathContainer> LOOKUP_PATH = new ThreadLocal<>();
 
-    private final Map<RequestMappingInfo, PathPattern[]> patterns = new ConcurrentHashMap<>();
+    /**
+     * Each mapping's patterns as an array, by identity: replaced as a whole when a mapping is
+     * first seen (mappings are registered at startup), so reads take no lock and hash nothing.
+     */
+    private volatile Map<RequestMappingInfo, PathPattern[]> patterns = new IdentityHashMap<>();
 
     @Override
     protected HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request) throws Exception {
@@ -48,7 +52,10 @@ class PathFirstRequestMappingHandlerMapping extends RequestMappingHandlerMapping
         if (path == null) {
             return super.getMatchingMapping(info, request);
         }
-        PathPattern[] candidates = patterns.computeIfAbsent(info, PathFirstRequestMappingHandlerMapping::patternsOf);
+        PathPattern[] candidates = patterns.get(info);
+        if (candidates == null) {
+            candidates = remember(info);
+        }
         if (candidates.length == 0) {
             return super.getMatchingMapping(info, request);
         }
@@ -58,6 +65,13 @@ class PathFirstRequestMappingHandlerMapping extends RequestMappingHandlerMapping
             }
         }
         return null;
+    }
+
+    private synchronized PathPattern[] remember(RequestMappingInfo info) {
+        Map<RequestMappingInfo, PathPattern[]> copy = new IdentityHashMap<>(patterns);
+        PathPattern[] result = copy.computeIfAbsent(info, PathFirstRequestMappingHandlerMapping::patternsOf);
+        patterns = copy;
+        return result;
     }
 
     private static PathPattern[] patternsOf(RequestMappingInfo info) {

@@ -13,7 +13,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Builds the v4 {@code Status} object from the stored state parts, before access filtering. */
+/**
+ * Builds the v4 {@code Status} object from the stored state parts, before access filtering. The
+ * parts of a state are shared with other readers: what is returned holds them as they are where
+ * they need no change (access filtering copies what it trims), and copies of the ones it adds to.
+ */
 final class StatusView {
 
     private StatusView() {
@@ -31,8 +35,8 @@ final class StatusView {
         copy(state, StatePart.IGNITION, json, "ignition");
         state.part(StatePart.POSITION).ifPresent(p -> json.set("lastPosition", position(p)));
         state.part(StatePart.PRECONDITIONING).ifPresent(p -> {
-            json.putObject("preconditioning").set("airConditioning", p.deepCopy());
-            json.putObject("preconditionning").set("airConditioning", p.deepCopy());
+            json.putObject("preconditioning").set("airConditioning", p);
+            json.putObject("preconditionning").set("airConditioning", p);
         });
         ArrayNode energies = JsonNodeFactory.instance.arrayNode();
         for (String part : List.of(StatePart.ENERGY_FUEL, StatePart.ENERGY_ELECTRIC)) {
@@ -41,7 +45,7 @@ final class StatusView {
         if (!energies.isEmpty()) {
             json.set("energies", energies);
             // Deprecated single energy: the primary one of the powertrain.
-            json.set("energy", primaryEnergy(vehicle, energies).deepCopy());
+            json.set("energy", primaryEnergy(vehicle, energies));
         }
         state.part(StatePart.ENGINES).ifPresent(e -> {
             ArrayNode engines = json.putArray("engines");
@@ -101,12 +105,12 @@ final class StatusView {
         feature.put("type", "Feature");
         ObjectNode geometry = feature.putObject("geometry");
         geometry.put("type", "Point");
-        geometry.set("coordinates", part.path("coordinates").deepCopy());
+        geometry.set("coordinates", part.path("coordinates"));
         ObjectNode properties = feature.putObject("properties");
         properties.put("createdAt", part.path("createdAt").stringValue());
         for (String f : List.of("heading", "signalQuality", "type", "fixStatus")) {
             if (part.has(f)) {
-                properties.set(f, part.get(f).deepCopy());
+                properties.set(f, part.get(f));
             }
         }
         return feature;
@@ -122,7 +126,7 @@ final class StatusView {
             feature.put("type", "Feature");
             ObjectNode geometry = feature.putObject("geometry");
             geometry.put("type", "Point");
-            geometry.set("coordinates", stored.get("coordinates").deepCopy());
+            geometry.set("coordinates", stored.get("coordinates"));
             feature.putObject("properties").put("createdAt", stored.path("startAt").stringValue());
             trigger.set("position", feature);
         }
@@ -140,6 +144,9 @@ final class StatusView {
     }
 
     private static void copy(VehicleState state, String part, ObjectNode target, String name) {
-        state.part(part).ifPresent(p -> target.set(name, p.deepCopy()));
+        JsonNode p = state.parts().get(part);
+        if (p != null) {
+            target.set(name, p);
+        }
     }
 }
