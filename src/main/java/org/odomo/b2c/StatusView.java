@@ -29,6 +29,19 @@ final class StatusView {
         ObjectNode links = json.putObject("_links");
         links.set("self", Links.link(Links.href(clientId, base + "/status")));
         links.set("vehicle", Links.link(Links.href(clientId, base)));
+        // The rest depends only on the state and the powertrain: built once per state and shared
+        // (access filtering replaces only this object's own fields).
+        Motorization motorization = vehicle.motorization();
+        ObjectNode body = state.derived(new Body(motorization), s -> body(motorization, s));
+        json.setAll(body);
+        return json;
+    }
+
+    private record Body(Motorization motorization) {
+    }
+
+    private static ObjectNode body(Motorization motorization, VehicleState state) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
         Instant measured = state.lastMeasuredAt().orElse(state.updatedAt());
         json.put("createdAt", measured.toString());
         json.put("updatedAt", state.updatedAt().toString());
@@ -45,7 +58,7 @@ final class StatusView {
         if (!energies.isEmpty()) {
             json.set("energies", energies);
             // Deprecated single energy: the primary one of the powertrain.
-            json.set("energy", primaryEnergy(vehicle, energies));
+            json.set("energy", primaryEnergy(motorization, energies));
         }
         state.part(StatePart.ENGINES).ifPresent(e -> {
             ArrayNode engines = json.putArray("engines");
@@ -61,9 +74,9 @@ final class StatusView {
         copy(state, StatePart.DOORS, json, "doorsState");
         copy(state, StatePart.PRIVACY, json, "privacy");
         copy(state, StatePart.BATTERY, json, "battery");
-        if (vehicle.motorization() != Motorization.ICE && !energies.isEmpty()) {
+        if (motorization != Motorization.ICE && !energies.isEmpty()) {
             ObjectNode service = json.putObject("service");
-            service.put("type", vehicle.motorization() == Motorization.BEV ? "Electric" : "Hybrid");
+            service.put("type", motorization == Motorization.BEV ? "Electric" : "Hybrid");
             service.put("createdAt", energies.get(0).path("createdAt").stringValue());
         }
         copy(state, StatePart.SAFETY, json, "safety");
@@ -133,8 +146,8 @@ final class StatusView {
         return trigger;
     }
 
-    private static JsonNode primaryEnergy(Vehicle vehicle, ArrayNode energies) {
-        String wanted = vehicle.motorization() == Motorization.BEV ? "Electric" : "Fuel";
+    private static JsonNode primaryEnergy(Motorization motorization, ArrayNode energies) {
+        String wanted = motorization == Motorization.BEV ? "Electric" : "Fuel";
         for (JsonNode e : energies) {
             if (wanted.equals(e.path("type").stringValue())) {
                 return e;

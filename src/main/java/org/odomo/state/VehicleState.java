@@ -1,7 +1,10 @@
 package org.odomo.state;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,6 +24,7 @@ public final class VehicleState {
     private final long version;
     /** Computed on first use: a cached state answers many reads. */
     private volatile Optional<Instant> lastMeasuredAt;
+    private volatile Map<Object, Object> derived;
 
     public VehicleState(String vin, ObjectNode parts, Instant updatedAt, long version) {
         this.vin = vin;
@@ -43,6 +47,33 @@ public final class VehicleState {
 
     public long version() {
         return version;
+    }
+
+    /**
+     * A value worked out from this state once and kept with it, such as an API view of it: a
+     * state never changes, and a cached one answers many reads. The value is shared by every
+     * caller, which must not modify it; {@code key} identifies the computation (a small record).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Object key, Function<VehicleState, T> compute) {
+        Map<Object, Object> values = derived;
+        if (values == null) {
+            synchronized (this) {
+                if (derived == null) {
+                    derived = new ConcurrentHashMap<>(4);
+                }
+                values = derived;
+            }
+        }
+        Object value = values.get(key);
+        if (value == null) {
+            value = compute.apply(this);
+            Object raced = values.putIfAbsent(key, value);
+            if (raced != null) {
+                value = raced;
+            }
+        }
+        return (T) value;
     }
 
     public Optional<JsonNode> part(String name) {
