@@ -2,7 +2,9 @@ package org.odomo.api;
 
 import java.util.List;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.webmvc.actuate.endpoint.web.AbstractWebMvcEndpointHandlerMapping;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +25,26 @@ class WebMvcTuning {
             @Override
             public RequestMappingHandlerMapping getRequestMappingHandlerMapping() {
                 return new PathFirstRequestMappingHandlerMapping();
+            }
+        };
+    }
+
+    /**
+     * Actuator's endpoints are looked up before the application's by default, so every API call
+     * was first tested against each of them, media types included. Nothing of the application
+     * lives under the actuator's base path, so asking the application's mappings first changes
+     * which handler answers no request.
+     */
+    @Bean
+    static BeanPostProcessor actuatorAfterApplicationMappings() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof AbstractWebMvcEndpointHandlerMapping endpoints) {
+                    // Right after the application's annotated controllers (order 0).
+                    endpoints.setOrder(1);
+                }
+                return bean;
             }
         };
     }
