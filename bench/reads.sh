@@ -47,8 +47,9 @@ wrk -t2 -c32 -d"$((WARMUP / 3 + 1))s" "$URL/ping" > /dev/null
 run ping        -t2 -c64 -d"${DURATION}s" --latency "$URL/ping"
 SUFFIX=/status run status -t2 -c64 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
 SUFFIX=/trips  run trips  -t2 -c64 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
-# Fixed pace: 50 connections each pausing 10 ms between calls, about 5,000 calls/s.
-SUFFIX=/status PAUSE_MS=10 run status-5k -t2 -c50 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
+# Fixed pace: 64 connections each pausing 11 ms after every answer, about 5,000 calls/s while
+# answers take about a millisecond (the table shows the rate reached).
+SUFFIX=/status PAUSE_MS=11 run status-5k -t2 -c64 -d"${DURATION}s" --latency -s "$OUT/api.lua" "$URL"
 
 rate() { awk '/Requests\/sec/ {print $2}' "$OUT/$1.txt"; }
 p99() { awk '$1=="99%" {print $2}' "$OUT/$1.txt"; }
