@@ -1,5 +1,6 @@
 package org.odomo.api;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -9,7 +10,9 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -43,6 +46,23 @@ class WebMvcTuning {
                 if (bean instanceof AbstractWebMvcEndpointHandlerMapping endpoints) {
                     // Right after the application's annotated controllers (order 0).
                     endpoints.setOrder(1);
+                }
+                return bean;
+            }
+        };
+    }
+
+    /** See {@link JsonEntityReturnValueHandler}: asked first, it answers for the API's methods. */
+    @Bean
+    static BeanPostProcessor jsonEntityReturnValues() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof RequestMappingHandlerAdapter adapter && adapter.getReturnValueHandlers() != null) {
+                    List<HandlerMethodReturnValueHandler> handlers = new ArrayList<>();
+                    handlers.add(new JsonEntityReturnValueHandler(adapter.getReturnValueHandlers()));
+                    handlers.addAll(adapter.getReturnValueHandlers());
+                    adapter.setReturnValueHandlers(handlers);
                 }
                 return bean;
             }
