@@ -3,6 +3,7 @@ package org.odomo.access;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import org.odomo.vehicle.ConnectedService;
@@ -33,6 +34,19 @@ public final class FieldAccess {
         this.motorization = vehicle.motorization();
         this.uploadable = vehicle.uploadableData();
         this.coveredByServices = ConnectedService.dataCoveredBy(vehicle.services());
+    }
+
+    /** Two accesses are equal when they let the caller see the same fields of the same data. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FieldAccess o && grantedScopes.equals(o.grantedScopes)
+                && motorization == o.motorization && uploadable.equals(o.uploadable)
+                && coveredByServices.equals(o.coveredByServices);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(grantedScopes, motorization, uploadable, coveredByServices);
     }
 
     public boolean granted(String scope) {

@@ -1,14 +1,18 @@
 package org.odomo.b2c;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
+import org.odomo.access.FieldAccess;
 import org.odomo.state.StatePart;
 import org.odomo.state.VehicleState;
 import org.odomo.vehicle.Motorization;
 import org.odomo.vehicle.Vehicle;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,21 +27,55 @@ final class StatusView {
     private StatusView() {
     }
 
-    static ObjectNode status(Vehicle vehicle, VehicleState state, String clientId) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The status as the caller may see it, as the JSON of the answer, or null when access
+     * filtering leaves no data. Everything but the links depends only on the state, the
+     * powertrain and what the caller may see ({@link FieldAccess} equality), so it is built,
+     * filtered and written once per state and kind of caller, then shared: a state never
+     * changes, and a cached one answers many calls.
+     */
+    static byte[] render(Vehicle vehicle, VehicleState state, FieldAccess fields, String clientId) {
+        Motorization motorization = vehicle.motorization();
+        Filtered filtered = state.derived(new FilteredBody(motorization, fields), s -> {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            // Filtering replaces only the top-level fields of the object it is given.
+            copy.setAll(state.<ObjectNode>derived(new Body(motorization), b -> body(motorization, b)));
+            boolean data = fields.filter("status", copy);
+            return new Filtered(JSON.writeValueAsBytes(copy), data);
+        });
+        if (!filtered.hasData()) {
+            return null;
+        }
         String base = "/user/vehicles/" + vehicle.apiId();
-        ObjectNode links = json.putObject("_links");
+        ObjectNode links = JsonNodeFactory.instance.objectNode();
         links.set("self", Links.link(Links.href(clientId, base + "/status")));
         links.set("vehicle", Links.link(Links.href(clientId, base)));
-        // The rest depends only on the state and the powertrain: built once per state and shared
-        // (access filtering replaces only this object's own fields).
-        Motorization motorization = vehicle.motorization();
-        ObjectNode body = state.derived(new Body(motorization), s -> body(motorization, s));
-        json.setAll(body);
-        return json;
+        byte[] linkJson = JSON.writeValueAsBytes(links);
+        byte[] body = filtered.json();
+        // {"_links":<links>,<the body's fields>}: the body is an object with at least its times.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(LINKS_FIELD.length + linkJson.length + body.length + 1);
+        out.writeBytes(LINKS_FIELD);
+        out.writeBytes(linkJson);
+        if (body.length > 2) {
+            out.write(',');
+            out.write(body, 1, body.length - 1);
+        } else {
+            out.write('}');
+        }
+        return out.toByteArray();
     }
 
+    private static final byte[] LINKS_FIELD = "{\"_links\":".getBytes(StandardCharsets.US_ASCII);
+
     private record Body(Motorization motorization) {
+    }
+
+    private record FilteredBody(Motorization motorization, FieldAccess fields) {
+    }
+
+    private record Filtered(byte[] json, boolean hasData) {
     }
 
     private static ObjectNode body(Motorization motorization, VehicleState state) {

@@ -87,15 +87,14 @@ class VehiclesApi {
     }
 
     @GetMapping("/{id}/status")
-    ResponseEntity<ObjectNode> status(@PathVariable String id) {
+    ResponseEntity<byte[]> status(@PathVariable String id) {
         B2cCaller caller = Callers.current();
         Vehicle vehicle = access.ownedVehicle(caller, id);
         requireAny(caller, Scopes.TELEMETRY, Scopes.POSITION);
         VehicleState state = history.current(vehicle.vin())
                 .orElseThrow(() -> new ApiException(ApiErrorCode.NO_DATA, "no status received from this vehicle yet"));
-        ObjectNode status = StatusView.status(vehicle, state, caller.clientId());
-        FieldAccess fields = access.fieldAccess(caller, vehicle);
-        if (!fields.filter("status", status)) {
+        byte[] status = StatusView.render(vehicle, state, access.fieldAccess(caller, vehicle), caller.clientId());
+        if (status == null) {
             throw new ApiException(ApiErrorCode.NO_DATA, "no status data available for this app");
         }
         return ResponseEntity.ok().contentType(HAL).body(status);

@@ -25,7 +25,11 @@ import org.springframework.stereotype.Component;
 @Component
 class CurrentStateCache {
 
-    private static final int MAX_ENTRIES = 100_000;
+    /**
+     * A parsed state takes tens of kilobytes of heap; entries older than the time-to-live are
+     * useless, so the bound only needs to cover the vehicles read within one time-to-live.
+     */
+    private static final int MAX_ENTRIES = 20_000;
     private static final int STRIPES = 4096;
 
     private final long ttlNanos;
@@ -54,7 +58,7 @@ class CurrentStateCache {
         Optional<VehicleState> loaded = load.get();
         if (loaded.isPresent() && writes.get(stripe) == before) {
             if (entries.size() >= MAX_ENTRIES) {
-                trim();
+                trim(now);
             }
             entries.put(vin, new Entry(loaded.get(), now));
         }
@@ -71,12 +75,16 @@ class CurrentStateCache {
         return (vin.hashCode() & 0x7fffffff) % STRIPES;
     }
 
-    private void trim() {
-        Iterator<Entry> it = entries.values().iterator();
-        int drop = entries.size() / 4;
-        while (it.hasNext() && drop-- > 0) {
-            it.next();
-            it.remove();
+    /** Drops the expired entries, and a quarter of the others if that freed too little. */
+    private void trim(long now) {
+        entries.values().removeIf(e -> now - e.loadedAt >= ttlNanos);
+        if (entries.size() >= MAX_ENTRIES * 3 / 4) {
+            Iterator<Entry> it = entries.values().iterator();
+            int drop = entries.size() / 4;
+            while (it.hasNext() && drop-- > 0) {
+                it.next();
+                it.remove();
+            }
         }
     }
 }

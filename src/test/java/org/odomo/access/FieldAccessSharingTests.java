@@ -91,4 +91,16 @@ class FieldAccessSharingTests {
         assertThat(new FieldAccess(Set.of(), ELECTRIC).filter("status", status)).isFalse();
         assertThat(status.propertyNames()).containsExactly("_links");
     }
+
+    @Test
+    void accessesThatDecideAlikeAreEqual() {
+        FieldAccess a = new FieldAccess(Set.of(Scopes.TELEMETRY, Scopes.POSITION), ELECTRIC);
+        assertThat(a).isEqualTo(new FieldAccess(Set.of(Scopes.POSITION, Scopes.TELEMETRY), ELECTRIC))
+                .hasSameHashCodeAs(new FieldAccess(Set.of(Scopes.POSITION, Scopes.TELEMETRY), ELECTRIC));
+        assertThat(a).isNotEqualTo(new FieldAccess(Set.of(Scopes.TELEMETRY), ELECTRIC));
+        Vehicle hidden = new Vehicle(ELECTRIC.vin(), ELECTRIC.apiId(), Brand.PEUGEOT, "P-E208", "e-208",
+                Motorization.BEV, 1L, PrivacyMode.DATA, EnumSet.of(ConnectedService.PARTNER), Instant.EPOCH,
+                Instant.EPOCH);
+        assertThat(a).isNotEqualTo(new FieldAccess(Set.of(Scopes.TELEMETRY, Scopes.POSITION), hidden));
+    }
 }
