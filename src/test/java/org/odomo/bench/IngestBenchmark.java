@@ -110,21 +110,26 @@ public final class IngestBenchmark {
         System.exit(0);
     }
 
-    private Map<String, Object> inProcessH2() throws Exception {
-        Path dataDir = Path.of("target", "bench-data", "h2-" + System.currentTimeMillis());
-        try {
-            return inProcessH2(dataDir);
-        } finally {
-            deleteRecursively(dataDir);
-        }
+    private interface OnPlatform {
+        Map<String, Object> run(ConfigurableApplicationContext platform) throws Exception;
     }
 
-    private Map<String, Object> inProcessH2(Path dataDir) throws Exception {
+    /** Runs a scenario on the platform started on a fresh embedded database, deleted after. */
+    private Map<String, Object> onEmbeddedPlatform(OnPlatform scenario) throws Exception {
+        Path dataDir = Path.of("target", "bench-data", "h2-" + System.currentTimeMillis());
         List<String> args = new ArrayList<>(List.of("--odomo.data-dir=" + dataDir.toAbsolutePath(),
                 "--odomo.transport=in-process", "--logging.level.org.odomo=WARN"));
         args.addAll(platformArgs);
         try (ConfigurableApplicationContext platform = new SpringApplicationBuilder(OdomoApplication.class)
                 .web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
+            return scenario.run(platform);
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private Map<String, Object> inProcessH2() throws Exception {
+        return onEmbeddedPlatform(platform -> {
             BenchFleet fleet = register(platform.getBean(VehicleRegistry.class));
             VehicleTransport transport = platform.getBean(VehicleTransport.class);
             VehicleLink[] links = connect(transport, fleet);
@@ -142,7 +147,7 @@ public final class IngestBenchmark {
             drain(load, completed::sum);
             result.putAll(verify(platform, load, stored, failed.sum()));
             return result;
-        }
+        });
     }
 
     /**
@@ -151,20 +156,7 @@ public final class IngestBenchmark {
      * workers, but without the platform (no decoding, filtering, merging or JSON).
      */
     private Map<String, Object> h2Writes() throws Exception {
-        Path dataDir = Path.of("target", "bench-data", "h2-" + System.currentTimeMillis());
-        try {
-            return h2Writes(dataDir);
-        } finally {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private Map<String, Object> h2Writes(Path dataDir) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--odomo.data-dir=" + dataDir.toAbsolutePath(),
-                "--odomo.transport=in-process", "--logging.level.org.odomo=WARN"));
-        args.addAll(platformArgs);
-        try (ConfigurableApplicationContext platform = new SpringApplicationBuilder(OdomoApplication.class)
-                .web(WebApplicationType.NONE).run(args.toArray(String[]::new))) {
+        return onEmbeddedPlatform(platform -> {
             BenchFleet fleet = register(platform.getBean(VehicleRegistry.class));
             javax.sql.DataSource dataSource = platform.getBean(javax.sql.DataSource.class);
             String body = new String(fleet.message(0), java.nio.charset.StandardCharsets.UTF_8)
@@ -273,7 +265,7 @@ public final class IngestBenchmark {
                     Long.class));
             result.put("verified", (long) result.get("rows") == written.sum());
             return result;
-        }
+        });
     }
 
     private Map<String, Object> mqttPostgres() throws Exception {
