@@ -205,7 +205,9 @@ class MqttAcknowledgementTests {
         }
         assertThat(stored).isEqualTo(expected);
         assertThat(Services.count(schema, "position_history")).isEqualTo(total);
-        assertThat(counter(second, "odomo.ingest.messages", "outcome", "stored")).isEqualTo(total - storedBeforeRestart);
+        // The counter moves just after the commit that made the rows visible: wait for the last batch.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                counter(second, "odomo.ingest.messages", "outcome", "stored")).isEqualTo(total - storedBeforeRestart));
     }
 
     /**
