@@ -11,10 +11,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.odomo.spec.PublishedSpecs;
 import org.odomo.spec.SharedSpecs;
 import org.odomo.vehicle.Motorization;
 
 /** The project's field table agrees with the published data catalog, item by item. */
+@PublishedSpecs
 class FieldRulesCatalogTests {
 
     record CatalogItem(String name, Set<String> scopes, Set<Motorization> types, boolean inB2c) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.odomo.spec.PublishedSpecs;
 import org.odomo.account.Account;
 import org.odomo.account.AccountManagement;
 import org.odomo.apps.App;
@@ -60,6 +61,7 @@ import tools.jackson.databind.json.JsonMapper;
  * validates each answer (successes strictly, errors too) against the published api-b2c.yaml.
  * Writes which documented operations were exercised to {@code target/spec-coverage/b2c.md}.
  */
+@PublishedSpecs
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

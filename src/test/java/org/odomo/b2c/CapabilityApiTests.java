@@ -16,6 +16,7 @@ import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.Enrollment;
 import org.odomo.oauth.WebSession;
 import org.odomo.spec.OpenApiSpec;
+import org.odomo.spec.PublishedSpecs;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.NewVehicle;
@@ -42,6 +43,7 @@ class CapabilityApiTests {
     VehicleRegistry registry;
 
     @Test
+    @PublishedSpecs
     void describesWhatTheModelCanDoForAnAuthenticatedApp() {
         App app = apps.ensureRegistered(new AppRegistration("Caps", "Capabilities", "Odomo tests", "dev@example.com",
                 10L, "caps-app", Set.of("data:telemetry"), List.of(Enrollment.REDIRECT), "standard"), "caps-client",

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -14,28 +15,52 @@ import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads the published specification files beside the project ({@code ../shared/spec/stellantis})
- * leniently: TABs become spaces, and the YAML 1.1 words yes/no/on/off stay strings (the files use
- * {@code No} as an enum value), while {@code true}/{@code false} are still booleans.
+ * Reads the published specification files (by default beside the project, in
+ * {@code ../shared/spec/stellantis}; see {@link #dir()}) leniently: TABs become spaces, and the
+ * YAML 1.1 words yes/no/on/off stay strings (the files use {@code No} as an enum value), while
+ * {@code true}/{@code false} are still booleans.
  */
 public final class SharedSpecs {
 
     private SharedSpecs() {
     }
 
+    /** The setting (system property) that says where the published files are. */
+    public static final String LOCATION_PROPERTY = "odomo.published-specs";
+    /** Set to true where the published files must be present (CI): their absence fails the run. */
+    public static final String REQUIRED_PROPERTY = "odomo.published-specs.required";
+    private static final String DEFAULT_LOCATION = "../shared/spec/stellantis";
+    private static final List<String> FILES = List.of("api-b2c.yaml", "api-b2b.yaml", "api-b2c-webhook-template.yaml",
+            "api-b2b-webhook-template-v3.yaml", "data-catalog.yaml");
+
+    /** Where the published files are expected: {@value #LOCATION_PROPERTY}, else {@value #DEFAULT_LOCATION}. */
     public static Path dir() {
-        for (Path candidate : List.of(Path.of("..", "shared", "spec", "stellantis"),
-                Path.of("..", "..", "shared", "spec", "stellantis"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+        String configured = System.getProperty(LOCATION_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv("ODOMO_PUBLISHED_SPECS");
         }
-        throw new IllegalStateException("the published specs are expected in ../shared/spec/stellantis");
+        return Path.of(configured == null || configured.isBlank() ? DEFAULT_LOCATION : configured);
+    }
+
+    /** Why the published files cannot be read, or empty when they all are where {@link #dir()} says. */
+    public static Optional<String> missing() {
+        Path dir = dir();
+        List<String> absent = FILES.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
+        if (absent.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the published specification files " + absent + " are not in " + dir.toAbsolutePath().normalize()
+                + ". They are the OpenAPI files and data catalog of the public documentation repository"
+                + " Stellantis/stellantis.github.io on GitHub; put them there, or point the setting at them with"
+                + " ./mvnw test -D" + LOCATION_PROPERTY + "=/path/to/the/files (or ODOMO_PUBLISHED_SPECS).");
     }
 
     @SuppressWarnings("unchecked")
     public static Map<String, Object> load(String file) {
         try {
+            missing().ifPresent(reason -> {
+                throw new IllegalStateException(reason);
+            });
             String text = Files.readString(dir().resolve(file)).replace("\t", "  ");
             Resolver resolver = new Resolver() {
                 @Override
