@@ -19,10 +19,6 @@ final class PublishedSpecsCondition implements ExecutionCondition {
         if (Boolean.getBoolean(SharedSpecs.REQUIRED_PROPERTY)) {
             throw new IllegalStateException(message);
         }
-        String test = context.getRequiredTestClass().getSimpleName()
-                + context.getTestMethod().map(m -> "." + m.getName()).orElse("");
-        // Printed as well as reported, so that a plain "./mvnw test" names what it did not run.
-        System.out.println("SKIPPED " + test + ": " + message);
         return ConditionEvaluationResult.disabled(message);
     }
 }

@@ -36,9 +36,6 @@ public final class SharedSpecs {
     /** Where the published files are expected: {@value #LOCATION_PROPERTY}, else {@value #DEFAULT_LOCATION}. */
     public static Path dir() {
         String configured = System.getProperty(LOCATION_PROPERTY);
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv("ODOMO_PUBLISHED_SPECS");
-        }
         return Path.of(configured == null || configured.isBlank() ? DEFAULT_LOCATION : configured);
     }
 
@@ -52,7 +49,7 @@ public final class SharedSpecs {
         return Optional.of("the published specification files " + absent + " are not in " + dir.toAbsolutePath().normalize()
                 + ". They are the OpenAPI files and data catalog of the public documentation repository"
                 + " Stellantis/stellantis.github.io on GitHub; put them there, or point the setting at them with"
-                + " ./mvnw test -D" + LOCATION_PROPERTY + "=/path/to/the/files (or ODOMO_PUBLISHED_SPECS).");
+                + " ./mvnw test -D" + LOCATION_PROPERTY + "=/path/to/the/files.");
     }
 
     @SuppressWarnings("unchecked")
