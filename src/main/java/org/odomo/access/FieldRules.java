@@ -233,10 +233,17 @@ public final class FieldRules {
         for (String member : List.of("_links", "id", "createdAt", "updatedAt")) {
             structure("vehicle", member);
         }
-        // The user: their own account, no vehicle data.
+        // The user: their own account, no vehicle data. The schema also lets the user embed their
+        // vehicles, which then follow the vehicle's rules.
         for (String member : List.of("_links", "email", "firstName", "lastName", "createdAt", "updatedAt")) {
             structure("user", member);
         }
+        for (FieldRule r : List.copyOf(RULES)) {
+            if (r.resource().equals("vehicle")) {
+                add("user", "_embedded.Vehicles[]." + r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
+            }
+        }
+        container("user", "_embedded");
         // A collection page's envelope. Its items are each filtered, as their own resource, before
         // they are paged.
         for (String member : List.of("_links", "total", "totalPage", "currentPage")) {
