@@ -30,10 +30,26 @@ public final class FieldAccess {
     private final Set<DataCategory> coveredByServices;
 
     FieldAccess(Set<String> grantedScopes, Vehicle vehicle) {
+        this(grantedScopes, vehicle.motorization(), vehicle.uploadableData(),
+                ConnectedService.dataCoveredBy(vehicle.services()));
+    }
+
+    private FieldAccess(Set<String> grantedScopes, Motorization motorization, Set<DataCategory> uploadable,
+            Set<DataCategory> coveredByServices) {
         this.grantedScopes = grantedScopes;
-        this.motorization = vehicle.motorization();
-        this.uploadable = vehicle.uploadableData();
-        this.coveredByServices = ConnectedService.dataCoveredBy(vehicle.services());
+        this.motorization = motorization;
+        this.uploadable = uploadable;
+        this.coveredByServices = coveredByServices;
+    }
+
+    private static final FieldAccess STRUCTURE_ONLY = new FieldAccess(Set.of(), null, Set.of(), Set.of());
+
+    /**
+     * An access that lets through only structure (links, ids, times, paging counters), for the
+     * parts of answers that hold no vehicle data of their own: a page's envelope, the user.
+     */
+    public static FieldAccess structureOnly() {
+        return STRUCTURE_ONLY;
     }
 
     /** Two accesses are equal when they let the caller see the same fields of the same data. */
@@ -54,6 +70,9 @@ public final class FieldAccess {
     }
 
     public boolean allows(FieldRule rule) {
+        if (!rule.isData()) {
+            return true;
+        }
         if (!grantedScopes.containsAll(rule.scopes()) || !rule.producedBy().contains(motorization)) {
             return false;
         }
@@ -137,16 +156,20 @@ public final class FieldAccess {
             return copy;
         }
 
-        /** The field's value as the caller may see it, or null when it is removed. */
+        /**
+         * The field's value as the caller may see it, or null when it is removed: when no rule
+         * covers it (fail closed), when its rule does not allow it, or when it is an object or
+         * array left without data (structure and containers stay while anything is left in them).
+         */
         JsonNode field(FieldRules.PathNode node, JsonNode value) {
             FieldRule rule = node.rule();
             boolean deeper = node.deeper();
-            if (rule != null && !allows(rule)) {
+            if (rule == null ? !deeper : !allows(rule)) {
                 data = false;
                 return null;
             }
             if (!deeper) {
-                data = rule != null;
+                data = rule.isData();
                 return value;
             }
             JsonNode result;
@@ -155,10 +178,15 @@ public final class FieldAccess {
             } else if (value.isArray()) {
                 result = array(node.items(), (ArrayNode) value);
             } else {
-                result = value;
-                data = rule != null;
+                // A value where members are expected: only a rule covering the path itself keeps it.
+                boolean covered = rule != null && rule.kind() != FieldRule.Kind.CONTAINER;
+                data = covered && rule.isData();
+                return covered ? value : null;
             }
-            return data ? result : null;
+            if (data) {
+                return result;
+            }
+            return rule != null && !rule.isData() && !result.isEmpty() ? result : null;
         }
 
         /** The array without the elements left without data: itself when none is removed. */
@@ -167,15 +195,15 @@ public final class FieldAccess {
             boolean hasData = false;
             int i = 0;
             for (JsonNode item : array) {
-                JsonNode result = item.isObject() ? object(items, (ObjectNode) item) : field(items, item);
+                JsonNode result = field(items, item);
                 boolean itemData = result != null && data;
-                if ((!itemData || result != item) && kept == null) {
+                if ((result == null || result != item) && kept == null) {
                     kept = new ArrayList<>(array.size());
                     for (int k = 0; k < i; k++) {
                         kept.add(array.get(k));
                     }
                 }
-                if (kept != null && itemData) {
+                if (kept != null && result != null) {
                     kept.add(result);
                 }
                 hasData |= itemData;

@@ -14,12 +14,14 @@ import org.odomo.vehicle.Motorization;
 import org.odomo.vehicle.Scopes;
 
 /**
- * The project's table of API fields: for each field of the status, telemetry, alert, collision
- * and trip resources, which data-catalog item it is, which scopes grant it and which powertrains
- * produce it. A test checks it against the published data catalog.
+ * The project's table of API members: for each member of every answer of the B2C read API, which
+ * data-catalog item it is, which scopes grant it and which powertrains produce it, or that it is
+ * structure (links, ids, times, paging counters). Tests check it against the published data
+ * catalog and against every member of the published response schemas.
  *
- * <p>A path covers everything below it; a field under no path (links, ids, timestamps) is
- * structural and follows its parent.
+ * <p>A path covers everything below it (except a container's, which covers only itself). The
+ * table fails closed: a member under no rule is left out of the answer, so a member added to a
+ * view without a rule never leaks data.
  */
 public final class FieldRules {
 
@@ -106,6 +108,24 @@ public final class FieldRules {
         status("alarm.trigger.position", "Alarm trigger position", ALL, T);
         status("alarm.trigger.startAt", "Alarm trigger start timestamp", ALL, T);
         status("alarm.status.activation", "Alarm activation state", ELECTRIFIED, T);
+        // Deprecated members, governed as their current counterparts: the service type is the
+        // energy type, gmpStatus the powertrain state, oil the thermic extension's oil.
+        status("service.type", "Energy supply type", ALL, T);
+        status("engines[].gmpStatus", "Powertrain state", ALL, T);
+        status("engines[].oil.temp", "Engine oil temperature", COMBUSTION, T);
+        // When each part was measured: shown beside the part's data, never alone.
+        for (String part : List.of("ignition", "kinetic", "privacy", "environment.air", "environment.luminosity",
+                "odometer", "safety", "drivingBehavior", "battery", "doorsState", "engines[]", "powertrain",
+                "preconditioning.airConditioning", "lightingSystem", "energies[]",
+                "energies[].extension.electric.battery.load", "energies[].extension.electric.battery.health",
+                "service", "alarm.status", "alarm.trigger")) {
+            statusStructure(part + ".createdAt");
+        }
+        statusStructure("energies[].updatedAt");
+        statusStructure("preconditioning.airConditioning.updatedAt");
+        structure("status", "_links");
+        structure("status", "createdAt");
+        structure("status", "updatedAt");
         // Telemetry-only parts.
         telemetry("vehicle.wipingBlades.active", "Wiping blade state", ALL, T);
         telemetry("vehicle.wipingBlades.speed", "Wiping blade speed", ALL, T);
@@ -134,8 +154,14 @@ public final class FieldRules {
         telemetry("_embedded.extension.maintenance.daysBeforeMaintenance", "Days Before Maintenance", ALL, T);
         telemetry("_embedded.extension.maintenance.mileageBeforeMaintenance", "Mileage Before Maintenance", ALL, T);
         telemetry("_embedded.extension.location", "Position coordinates", ALL, P);
+        structure("telemetry", "_embedded.extension.maintenance.createdAt");
+        structure("telemetry", "_links");
+        structure("telemetry", "createdAt");
         rule("maintenance", "daysBeforeMaintenance", "Days Before Maintenance", ALL, T);
         rule("maintenance", "mileageBeforeMaintenance", "Mileage Before Maintenance", ALL, T);
+        structure("maintenance", "_links");
+        structure("maintenance", "createdAt");
+        structure("maintenance", "updatedAt");
         // Alerts.
         rule("alert", "type", "Alert type", ALL, Scopes.ALERT);
         rule("alert", "severity", "Alert severity", ALL, Scopes.ALERT);
@@ -144,6 +170,8 @@ public final class FieldRules {
         rule("alert", "endAt", "Alert end timestamp", ALL, Scopes.ALERT);
         rule("alert", "startPosition", "Alert start position", ALL, Scopes.ALERT, P);
         rule("alert", "endPosition", "Alert end position", ALL, Scopes.ALERT, P);
+        // A link to where the alert started reveals no more than the start position does.
+        rule("alert", "_links.position", "Alert start position", ALL, Scopes.ALERT, P);
         // Collisions.
         rule("collision", "details[].side", "Collision side", ALL, Scopes.COLLISION);
         rule("collision", "details[].severity", "Collision severity", ALL, Scopes.COLLISION);
@@ -169,19 +197,113 @@ public final class FieldRules {
         rule("trip", "_links.telemetry", "Trip telemetry", ALL, Scopes.TRIP, T);
         rule("trip", "_links.collisions", "Trip Collisions", ALL, Scopes.TRIP, Scopes.COLLISION);
         rule("trip", "_links.waypoints", "Trip Waypoints", ALL, Scopes.TRIP, P);
+        // A trip's path: every point of it is the trip's waypoints.
+        for (String member : List.of("type", "geometry", "properties")) {
+            rule("waypoint", member, "Trip Waypoints", ALL, Scopes.TRIP, P);
+        }
+        // Links, ids and times of the history records.
+        for (String resource : List.of("alert", "collision", "trip")) {
+            structure(resource, "_links");
+            structure(resource, "id");
+            structure(resource, "createdAt");
+            structure(resource, "updatedAt");
+        }
+        // An alarm item: the status' alarm object with the record's id.
+        for (FieldRule r : List.copyOf(RULES)) {
+            if (r.resource().equals("status") && r.path().startsWith("alarm.")) {
+                add("alarm", r.path().substring("alarm.".length()), r.catalogName(), r.scopes(), r.producedBy(),
+                        r.kind());
+            }
+        }
+        structure("alarm", "id");
+        // The user's vehicles: identity items the catalog grants without a scope, shown to their owner.
+        rule("vehicle", "vin", "vin", ALL);
+        rule("vehicle", "motorization", "engine class", ALL);
+        rule("vehicle", "brand", "brand", ALL);
+        rule("vehicle", "label", "vehicle label", ALL);
+        rule("vehicle", "pictures", "vehicle pictures", ALL);
+        rule("vehicle", "_embedded.extension.branding.brand", "brand", ALL);
+        rule("vehicle", "_embedded.extension.branding.label", "vehicle label", ALL);
+        rule("vehicle", "_embedded.extension.pictures", "vehicle pictures", ALL);
+        // What the model can do (not what it measured) and whom to call if it is stolen.
+        structure("vehicle", "_embedded.extension.onboardCapabilities");
+        structure("vehicle", "callCenter");
+        container("vehicle", "_embedded");
+        container("vehicle", "_embedded.extension");
+        for (String member : List.of("_links", "id", "createdAt", "updatedAt")) {
+            structure("vehicle", member);
+        }
+        // The user: their own account, no vehicle data. The schema also lets the user embed their
+        // vehicles, which then follow the vehicle's rules.
+        for (String member : List.of("_links", "email", "firstName", "lastName", "createdAt", "updatedAt")) {
+            structure("user", member);
+        }
+        for (FieldRule r : List.copyOf(RULES)) {
+            if (r.resource().equals("vehicle")) {
+                add("user", "_embedded.Vehicles[]." + r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
+            }
+        }
+        container("user", "_embedded");
+        // A collection page's envelope. Its items are each filtered, as their own resource, before
+        // they are paged.
+        for (String member : List.of("_links", "total", "totalPage", "currentPage")) {
+            structure("page", member);
+        }
+        container("page", "_embedded");
+        for (String items : List.of("vehicles", "telemetries", "alerts", "Collisions", "alarms", "trips",
+                "positions")) {
+            structure("page", "_embedded." + items);
+        }
     }
 
     private FieldRules() {
     }
 
     private static void status(String path, String name, String types, String... scopes) {
-        rule("status", path, name, types, scopes);
+        statusMember(path, (resource, p) -> rule(resource, p, name, types, scopes));
+    }
+
+    private static void statusStructure(String path) {
+        statusMember(path, FieldRules::structure);
+    }
+
+    /**
+     * A member of the status, the same member inside telemetry's "vehicle" object, and the
+     * status' deprecated spellings of it, which follow exactly the rule of the current one:
+     * {@code energy} (one object, or the array of items the platform serves, whose electric item
+     * carries the older {@code charging} directly) follows {@code energies}, and
+     * {@code preconditionning} follows {@code preconditioning}.
+     */
+    private static void statusMember(String path, java.util.function.BiConsumer<String, String> add) {
+        add.accept("status", path);
+        String energies = "energies[].";
+        String charging = "energies[].extension.electric.charging.";
+        if (path.startsWith(energies)) {
+            add.accept("status", "energy." + path.substring(energies.length()));
+            add.accept("status", "energy[]." + path.substring(energies.length()));
+        }
+        if (path.startsWith(charging)) {
+            add.accept("status", "energy[].charging." + path.substring(charging.length()));
+        }
+        if (path.startsWith("preconditioning.")) {
+            add.accept("status", "preconditionning." + path.substring("preconditioning.".length()));
+        }
         // The telemetry resource holds the same items under its "vehicle" object.
         if (!path.startsWith("lastPosition") && !path.startsWith("privacy") && !path.startsWith("environment")) {
-            rule("telemetry", "vehicle." + path, name, types, scopes);
+            add.accept("telemetry", "vehicle." + path);
         } else if (!path.startsWith("lastPosition")) {
-            rule("telemetry", path, name, types, scopes);
+            add.accept("telemetry", path);
         }
+    }
+
+    /** Always shown beside the data of its parent, never data itself. */
+    private static void structure(String resource, String path) {
+        add(resource, path, null, Set.of(), EnumSet.allOf(Motorization.class), FieldRule.Kind.STRUCTURE);
+    }
+
+    /** Kept even when none of its members is data; each member needs its own rule. */
+    private static void container(String resource, String path) {
+        add(resource, path, null, Set.of(), EnumSet.allOf(Motorization.class), FieldRule.Kind.CONTAINER);
     }
 
     private static void telemetry(String path, String name, String types, String... scopes) {
@@ -199,7 +321,13 @@ public final class FieldRules {
                 default -> throw new IllegalArgumentException(types);
             });
         }
-        FieldRule r = new FieldRule(resource, path, name, new LinkedHashSet<>(List.of(scopes)), produced);
+        add(resource, path, name, new LinkedHashSet<>(List.of(scopes)), produced, FieldRule.Kind.DATA);
+    }
+
+    private static void add(String resource, String path, String name, Set<String> scopes,
+            Set<Motorization> produced, FieldRule.Kind kind) {
+        FieldRule r = new FieldRule(resource, path, name, Collections.unmodifiableSet(scopes),
+                Collections.unmodifiableSet(produced), kind);
         RULES.add(r);
         BY_RESOURCE.computeIfAbsent(resource, k -> new ArrayList<>()).add(r);
     }
@@ -210,7 +338,8 @@ public final class FieldRules {
 
     /**
      * The rule governing a path of a resource: the rule of the path itself or of its nearest
-     * ancestor; empty for structural fields.
+     * ancestor that is not a container; empty when no rule covers the path, and then the member
+     * is left out of answers.
      */
     public static Optional<FieldRule> governing(String resource, String path) {
         return Optional.ofNullable(node(resource, path).rule());
@@ -265,6 +394,9 @@ public final class FieldRules {
                 for (String token : tokens(rule.path())) {
                     node = node.children.computeIfAbsent(token, k -> new PathNode.Builder());
                 }
+                if (node.rule != null) {
+                    throw new IllegalStateException("two rules for " + rule.resource() + " " + rule.path());
+                }
                 node.rule = rule;
             }
             builders.forEach((resource, builder) -> BY_RESOURCE.put(resource, builder.build(null)));
@@ -272,9 +404,10 @@ public final class FieldRules {
     }
 
     /**
-     * A field path in a resource: the rule governing it (its own or its nearest ancestor's) and
-     * whether rules exist below it. Fields under no rule path resolve to a shared leaf that
-     * inherits the governing rule, so walking a document allocates nothing.
+     * A field path in a resource: the rule governing it (its own or its nearest ancestor's that is
+     * not a container) and whether rules exist below it. Fields under no rule path resolve to a
+     * shared leaf that inherits the rule its parent passes down (none below a container), so
+     * walking a document allocates nothing.
      */
     static final class PathNode {
         static final String ITEMS = "[]";
@@ -285,9 +418,13 @@ public final class FieldRules {
         private final PathNode leaf;
 
         private PathNode(FieldRule rule, Map<String, PathNode> children) {
+            this(rule, children, rule);
+        }
+
+        private PathNode(FieldRule rule, Map<String, PathNode> children, FieldRule passedDown) {
             this.rule = rule;
             this.children = children;
-            this.leaf = children.isEmpty() ? this : new PathNode(rule, Map.of());
+            this.leaf = children.isEmpty() && passedDown == rule ? this : new PathNode(passedDown, Map.of());
         }
 
         FieldRule rule() {
@@ -312,10 +449,16 @@ public final class FieldRules {
             final Map<String, Builder> children = new HashMap<>();
 
             PathNode build(FieldRule inherited) {
+                if (rule != null && rule.kind() == FieldRule.Kind.CONTAINER && children.isEmpty()) {
+                    throw new IllegalStateException("a container without member rules: " + rule.path());
+                }
                 FieldRule governing = rule != null ? rule : inherited;
+                // A container covers itself, not its members.
+                FieldRule passedDown = governing != null && governing.kind() == FieldRule.Kind.CONTAINER ? inherited
+                        : governing;
                 Map<String, PathNode> built = new HashMap<>();
-                children.forEach((name, child) -> built.put(name, child.build(governing)));
-                return new PathNode(governing, Map.copyOf(built));
+                children.forEach((name, child) -> built.put(name, child.build(passedDown)));
+                return new PathNode(governing, Map.copyOf(built), passedDown);
             }
         }
     }

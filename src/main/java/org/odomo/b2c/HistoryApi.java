@@ -232,6 +232,7 @@ class HistoryApi {
     private Optional<ObjectNode> alarmView(Ctx ctx, VehicleHistory.AlarmRecord a) {
         JsonNode body = JSON.readTree(a.body());
         ObjectNode alarm = JsonNodeFactory.instance.objectNode();
+        alarm.put("id", a.id());
         if ("status".equals(a.kind())) {
             ObjectNode status = alarm.putObject("status");
             status.put("activation", body.path("activation").stringValue());
@@ -247,15 +248,7 @@ class HistoryApi {
                         c.size() > 2 ? c.get(2).doubleValue() : null, a.measuredAt()));
             }
         }
-        ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
-        wrapper.set("alarm", alarm);
-        if (!ctx.fields.filter("status", wrapper)) {
-            return Optional.empty();
-        }
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("id", a.id());
-        json.setAll((ObjectNode) wrapper.get("alarm"));
-        return Optional.of(json);
+        return ctx.fields.filter("alarm", alarm) ? Optional.of(alarm) : Optional.empty();
     }
 
     // ---- maintenance

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.odomo.access.FieldAccess;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
 
@@ -122,6 +123,8 @@ final class Paging {
         body.put("currentPage", current);
         ArrayNode embedded = body.putObject("_embedded").putArray(name);
         items.forEach(embedded::add);
+        // The items were each filtered as their own resource; the envelope holds only structure.
+        FieldAccess.structureOnly().filter("page", body);
         return body;
     }
 

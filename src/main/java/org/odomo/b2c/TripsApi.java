@@ -199,8 +199,14 @@ class TripsApi {
                 ? trips.waypoints(ctx.vehicle.vin(), trip.id(), 0, MAX_TRIPS_SCANNED) : List.of();
         // The path is returned as measured: tolerance is accepted and ignored.
         return tripPage(ctx, trip, "wayPoints", "positions", all, VehicleHistory.PositionRecord::measuredAt,
-                p -> feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt(), p.heading(), p.signalQuality(),
-                        p.type(), p.fixStatus()), timestamps, pageSize, indexRange, pageToken);
+                p -> waypoint(ctx, p), timestamps, pageSize, indexRange, pageToken);
+    }
+
+    private static ObjectNode waypoint(Ctx ctx, VehicleHistory.PositionRecord p) {
+        ObjectNode json = feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt(), p.heading(),
+                p.signalQuality(), p.type(), p.fixStatus());
+        ctx.fields.filter("waypoint", json);
+        return json;
     }
 
     @GetMapping("/{tid}/telemetry")

@@ -3,6 +3,7 @@ package org.odomo.b2c;
 import java.util.List;
 import java.util.Set;
 
+import org.odomo.access.FieldAccess;
 import org.odomo.vehicle.RemoteType;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleModel;
@@ -20,7 +21,8 @@ final class VehicleViews {
     private VehicleViews() {
     }
 
-    static ObjectNode vehicle(Vehicle v, String clientId, Set<String> extensions) {
+    /** The vehicle as its owner's app may see it. */
+    static ObjectNode vehicle(Vehicle v, String clientId, Set<String> extensions, FieldAccess fields) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         String base = "/user/vehicles/" + v.apiId();
         ObjectNode links = json.putObject("_links");
@@ -52,6 +54,7 @@ final class VehicleViews {
                 pictureUrls(v.model()).forEach(p::add);
             }
         }
+        fields.filter("vehicle", json);
         return json;
     }
 

@@ -65,7 +65,7 @@ class VehiclesApi {
         int from = Math.min(paging.offset, owned.size());
         List<ObjectNode> page = new ArrayList<>();
         for (Vehicle v : owned.subList(from, from + paging.limit(owned.size()))) {
-            page.add(VehicleViews.vehicle(v, caller.clientId(), extensions));
+            page.add(VehicleViews.vehicle(v, caller.clientId(), extensions, access.fieldAccess(caller, v)));
         }
         Map<String, String> query = new LinkedHashMap<>();
         query.put("vinPrefix", vinPrefix);
@@ -83,7 +83,8 @@ class VehiclesApi {
         B2cCaller caller = Callers.current();
         Vehicle vehicle = access.ownedVehicle(caller, id);
         return ResponseEntity.ok().contentType(HAL)
-                .body(VehicleViews.vehicle(vehicle, caller.clientId(), extensions(extension)));
+                .body(VehicleViews.vehicle(vehicle, caller.clientId(), extensions(extension),
+                        access.fieldAccess(caller, vehicle)));
     }
 
     @GetMapping("/{id}/status")

@@ -8,7 +8,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** The rule tree answers exactly as the table's definition: longest rule path covering a path. */
+/**
+ * The rule tree answers exactly as the table's definition: the longest rule path covering a path,
+ * a container covering only its own path.
+ */
 class FieldRuleTreeTests {
 
     @Test
@@ -45,8 +48,9 @@ class FieldRuleTreeTests {
     private static FieldRule definitionGoverning(String resource, String path) {
         FieldRule best = null;
         for (FieldRule r : FieldRules.all()) {
+            boolean below = path.startsWith(r.path() + ".") || path.startsWith(r.path() + "[");
             if (r.resource().equals(resource)
-                    && (path.equals(r.path()) || path.startsWith(r.path() + ".") || path.startsWith(r.path() + "["))
+                    && (path.equals(r.path()) || below && r.kind() != FieldRule.Kind.CONTAINER)
                     && (best == null || r.path().length() > best.path().length())) {
                 best = r;
             }
