@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.odomo.spec.PublishedSpecs;
 import org.odomo.spec.SharedSpecs;
 
 /**
@@ -19,6 +20,7 @@ import org.odomo.spec.SharedSpecs;
  * beside them, is covered by a rule of the field table: filtering fails closed, so a member
  * without a rule would silently disappear from answers.
  */
+@PublishedSpecs
 class FieldRulesCompletenessTests {
 
     /** Where a documented answer's members are filtered: its own resource, or a page of items. */

@@ -33,6 +33,7 @@ import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
+import org.odomo.spec.PublishedSpecs;
 import org.odomo.spec.SharedSpecs;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
@@ -58,6 +59,7 @@ import tools.jackson.databind.json.JsonMapper;
  * API's member names, written out here independently of the platform's field table; a member this
  * test does not know fails it too.
  */
+@PublishedSpecs
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
