@@ -5,10 +5,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -54,6 +57,16 @@ class ApiExceptionHandler {
         return body(ApiErrorCode.INVALID_BODY, "the request body is not valid JSON for this operation");
     }
 
+    /**
+     * The firewall checks parameters when they are first read, so a NUL or control character in
+     * one the controller reads is refused there, not before the chain.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ApiError> rejected(RequestRejectedException e) {
+        log.debug("request rejected: {}", e.getMessage());
+        return body(ApiErrorCode.INVALID_PARAMETER, "a parameter contains characters that are not allowed");
+    }
+
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ApiError> method(HttpRequestMethodNotSupportedException e) {
         return body(ApiErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here");
@@ -71,12 +84,27 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
+        // The framework's other client errors (a missing path variable, a bad multipart...) carry
+        // their status: they are the caller's mistake, logged without a stack trace.
+        if (e instanceof ErrorResponse framework && framework.getStatusCode().is4xxClientError()) {
+            int status = framework.getStatusCode().value();
+            log.debug("client error {}: {}", status, e.toString());
+            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON)
+                    .body(ApiError.ofStatus(status, ApiErrorController.message(status)));
+        }
         ApiError error = ApiError.of(ApiErrorCode.INTERNAL_ERROR, "internal error");
         log.error("unexpected error {}", error.uuid(), e);
-        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(error);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).contentType(MediaType.APPLICATION_JSON)
+                .body(error);
     }
 
+    /**
+     * The error as JSON whatever the request's {@code Accept}: a preset content type is not
+     * negotiated, so a caller who asked for HTML still learns what went wrong, instead of an
+     * empty 406 raised while writing the error.
+     */
     static ResponseEntity<ApiError> body(ApiErrorCode code, String message) {
-        return ResponseEntity.status(code.status()).body(ApiError.of(code, message));
+        return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_JSON)
+                .body(ApiError.of(code, message));
     }
 }

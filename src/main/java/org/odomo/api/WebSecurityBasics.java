@@ -1,5 +1,7 @@
 package org.odomo.api;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +20,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 @ConditionalOnWebApplication
 class WebSecurityBasics {
 
+    private static final Logger log = LoggerFactory.getLogger(WebSecurityBasics.class);
+
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
@@ -30,6 +34,13 @@ class WebSecurityBasics {
         firewall.setAllowedHeaderValues(PrintableText::isPrintable);
         firewall.setAllowedParameterNames(PrintableText::isPrintable);
         firewall.setAllowedParameterValues(PrintableText::isPrintable);
-        return web -> web.httpFirewall(firewall);
+        // A request the firewall refuses (a NUL or control character in a parameter or header, an
+        // encoded slash or dot segment in the path) is the caller's error: a 400 in the API's
+        // format, logged without a stack trace, where the default handler let it surface as a 500.
+        return web -> web.httpFirewall(firewall).requestRejectedHandler((request, response, rejected) -> {
+            log.debug("request rejected: {}", rejected.getMessage());
+            ApiErrorWriter.write(response, ApiErrorCode.BAD_REQUEST,
+                    "the request contains characters or encodings that are not allowed");
+        });
     }
 }

@@ -38,6 +38,8 @@ public class AppRegistry {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long CACHE_TTL_MILLIS = 10_000;
+    /** The redirect URIs are stored together, one a line, in a column of this many characters. */
+    private static final int REDIRECT_URIS_MAX = 4000;
 
     private final JdbcClient jdbc;
     private final PlatformCertificateAuthority ca;
@@ -74,7 +76,7 @@ public class AppRegistry {
             throw new InvalidRequestException("scopes: the app must need at least one data or remote scope");
         }
         for (String scope : scopes) {
-            if (!Scopes.isKnown(scope)) {
+            if (scope == null || !Scopes.isKnown(scope)) {
                 throw new InvalidRequestException("scopes: unknown scope " + scope + "; known: " + Scopes.ALL);
             }
         }
@@ -83,6 +85,10 @@ public class AppRegistry {
             throw new InvalidRequestException("redirectUris: at least one is needed");
         }
         redirects.forEach(AppRegistry::checkRedirectUri);
+        if (String.join("\n", redirects).length() > REDIRECT_URIS_MAX) {
+            throw new InvalidRequestException("redirectUris: together at most " + REDIRECT_URIS_MAX
+                    + " characters (one line each)");
+        }
         String plan = request.slaPlan() == null || request.slaPlan().isBlank() ? "sandbox" : request.slaPlan();
         if (plan(plan).isEmpty()) {
             throw new InvalidRequestException("slaPlan: unknown plan " + plan + "; known: "
@@ -204,6 +210,13 @@ public class AppRegistry {
     }
 
     static void checkRedirectUri(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new InvalidRequestException("redirectUris: a redirect URI is empty");
+        }
+        if (uri.length() > REDIRECT_URIS_MAX) {
+            throw new InvalidRequestException("redirectUris: a redirect URI is longer than " + REDIRECT_URIS_MAX
+                    + " characters");
+        }
         try {
             URI parsed = new URI(uri);
             String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
@@ -231,6 +244,10 @@ public class AppRegistry {
         }
         if (value.length() > max) {
             throw new InvalidRequestException(field + " is longer than " + max + " characters");
+        }
+        // PostgreSQL stores no NUL in text; no field of an app has a use for one.
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(field + " contains a NUL character");
         }
         return value.trim();
     }

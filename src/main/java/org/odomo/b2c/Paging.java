@@ -28,11 +28,14 @@ final class Paging {
     final int offset;
     final int pageSize;
     final Integer rangeEnd;
+    /** Whether the offset came from a pageToken, which the server only issues for an existing page. */
+    private final boolean fromToken;
 
-    private Paging(int offset, int pageSize, Integer rangeEnd) {
+    private Paging(int offset, int pageSize, Integer rangeEnd, boolean fromToken) {
         this.offset = offset;
         this.pageSize = pageSize;
         this.rangeEnd = rangeEnd;
+        this.fromToken = fromToken;
     }
 
     static Paging of(String pageSize, String indexRange, String pageToken, int maxPageSize) {
@@ -68,7 +71,7 @@ final class Paging {
         if (pageToken != null) {
             offset = decodeToken(pageToken);
         }
-        return new Paging(offset, size, end);
+        return new Paging(offset, size, end, pageToken != null);
     }
 
     /** How many items of {@code total} this page holds. */
@@ -103,6 +106,11 @@ final class Paging {
      */
     ObjectNode page(String clientId, String path, Map<String, String> query, String name, List<ObjectNode> items,
             long total) {
+        if (fromToken && offset > 0 && offset >= total) {
+            // The server links only to pages that start within the collection: a token beyond its
+            // end was forged (or the data it paged through has since expired).
+            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "pageToken points past the end of the collection");
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         int totalPages = (int) Math.max(1, (total + pageSize - 1) / pageSize);
         int current = offset / pageSize + 1;
@@ -113,7 +121,8 @@ final class Paging {
             links.set("prev", Links.link(Links.href(clientId, path, with(query, Math.max(0, offset - pageSize)))));
         }
         long end = rangeEnd == null ? total : Math.min(total, rangeEnd + 1L);
-        if (offset + pageSize < end) {
+        // In long: an offset near the int limit plus the page size would wrap to a negative one.
+        if ((long) offset + pageSize < end) {
             links.set("next", Links.link(Links.href(clientId, path, with(query, offset + pageSize))));
         }
         long lastOffset = total == 0 ? 0 : ((total - 1) / pageSize) * pageSize;

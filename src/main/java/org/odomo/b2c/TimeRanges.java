@@ -1,5 +1,6 @@
 package org.odomo.b2c;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,6 +31,9 @@ public final class TimeRanges {
 
     private static final Pattern REPEAT = Pattern.compile("R(\\d*)/([^/]+)/([^/]+)(?:/([^/]+))?");
     private static final int MAX_REPETITIONS = 1000;
+    /** RFC 3339 years have four digits: no time of a range lies outside them. */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private TimeRanges() {
     }
@@ -59,6 +63,21 @@ public final class TimeRanges {
     }
 
     private static List<Range> parseOne(String item, Instant now) {
+        try {
+            List<Range> ranges = parseBounded(item, now);
+            for (Range r : ranges) {
+                if (r.from().isBefore(EARLIEST) || r.to().isAfter(LATEST)) {
+                    throw bad("a time range must lie within the years 0000 to 9999: " + item);
+                }
+            }
+            return ranges;
+        } catch (DateTimeException | ArithmeticException e) {
+            // A duration or repetition that takes a time beyond what an instant holds.
+            throw bad("a time range must lie within the years 0000 to 9999: " + item);
+        }
+    }
+
+    private static List<Range> parseBounded(String item, Instant now) {
         Matcher repeat = REPEAT.matcher(item);
         if (repeat.matches()) {
             Instant start = time(repeat.group(2));
@@ -67,7 +86,10 @@ public final class TimeRanges {
             if (every.isZero() || every.isNegative() || length.isNegative()) {
                 throw bad("repetition period and length must be positive: " + item);
             }
-            int n = repeat.group(1).isEmpty() ? MAX_REPETITIONS : Integer.parseInt(repeat.group(1));
+            String count = repeat.group(1);
+            // More digits than the limit has cannot be a count within it (and may not fit an int).
+            int n = count.isEmpty() ? MAX_REPETITIONS
+                    : count.length() > 4 ? MAX_REPETITIONS + 1 : Integer.parseInt(count);
             if (n < 1 || n > MAX_REPETITIONS) {
                 throw bad("a range repeats 1 to " + MAX_REPETITIONS + " times: " + item);
             }

@@ -5,6 +5,8 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Optional;
 
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiErrorWriter;
 import org.odomo.apps.AppRegistry;
 import org.odomo.apps.PlatformKeys;
 import org.odomo.vehicle.Brand;
@@ -32,6 +34,7 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -67,13 +70,23 @@ class AuthorizationServerConfiguration {
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
     SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        OAuthErrorResponses errors = new OAuthErrorResponses();
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
+                        .clientAuthentication(client -> client.errorResponseHandler(errors))
+                        .tokenEndpoint(token -> token.errorResponseHandler(errors))
+                        .tokenIntrospectionEndpoint(introspection -> introspection.errorResponseHandler(errors))
+                        .tokenRevocationEndpoint(revocation -> revocation.errorResponseHandler(errors))
                         .oidc(Customizer.withDefaults()));
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint(LOGIN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                        new LoginUrlAuthenticationEntryPoint(LOGIN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML))
+                        // Machines calling an endpoint without credentials get the API's error body.
+                        .defaultAuthenticationEntryPointFor((request, response, e) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            ApiErrorWriter.write(response, ApiErrorCode.UNAUTHENTICATED, "authentication required");
+                        }, AnyRequestMatcher.INSTANCE))
                 .addFilterAfter(new RealmSwitchFilter(), SecurityContextHolderFilter.class);
         return http.build();
     }

@@ -77,6 +77,11 @@ class OwnOpenApiTests {
         HttpResponse<String> page = web.get("/docs/b2c/index.html");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("swagger-ui-bundle.js", "/docs/b2c/init.js");
+        // Scripts only from this server, none inline (the page has none), no plugins, no framing.
+        assertThat(page.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(policy.split(";\\s*")).contains("script-src 'self'", "object-src 'none'", "base-uri 'none'",
+                "frame-ancestors 'none'");
         assertThat(web.get("/webjars/swagger-ui/swagger-ui-bundle.js").statusCode()).isEqualTo(200);
         assertThat(web.get("/webjars/swagger-ui/swagger-ui.css").statusCode()).isEqualTo(200);
     }
