@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.odomo.apps.AppRegistry;
 import org.odomo.apps.PlatformKeys;
+import org.odomo.crypto.CredentialGuard;
 import org.odomo.vehicle.Brand;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,6 +25,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -65,10 +67,16 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, CredentialGuard guard) throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
+                        .clientAuthentication(client -> client
+                                .authenticationProviders(providers -> providers.replaceAll(provider ->
+                                        provider instanceof ClientSecretAuthenticationProvider
+                                                ? new GuardedClientSecretAuthentication.Provider(provider, guard)
+                                                : provider))
+                                .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler()))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
                         .oidc(Customizer.withDefaults()));
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
@@ -99,10 +107,10 @@ class AuthorizationServerConfiguration {
         return builder.build();
     }
 
-    /** Client secrets are checked with the platform's hashing policy. */
+    /** Client secrets are checked with the platform's hashing policy, bounded and spared re-hashing. */
     @Bean
-    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder() {
-        return org.odomo.crypto.Passwords.encoder();
+    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder(CredentialGuard guard) {
+        return guard.encoder();
     }
 
     @Bean
