@@ -72,7 +72,11 @@ class AppSecurityConfiguration {
                 }
             }
             boolean authenticated = false;
-            if (clientId != null) {
+            String presented = secret;
+            if (clientId != null && presented != null
+                    && apps.secretHash(clientId).filter(hash -> guard.recentlyVerified(presented, hash)).isPresent()) {
+                authenticated = true;
+            } else if (clientId != null) {
                 try {
                     // Throttled before the secret is hashed; a success gives the attempt back.
                     CredentialGuard.Attempt attempt = guard.begin(AppRegistry.CREDENTIAL_REALM, clientId, request.getRemoteAddr());

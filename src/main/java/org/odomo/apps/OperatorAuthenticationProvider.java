@@ -41,9 +41,12 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
         Object credentials = authentication.getCredentials();
         String source = authentication.getDetails() instanceof WebAuthenticationDetails web
                 ? web.getRemoteAddress() : null;
-        CredentialGuard.Attempt attempt = guard.begin(REALM, name, source);
         // Digests have one length whatever the names' lengths, so the comparison time tells nothing.
         boolean nameMatches = MessageDigest.isEqual(usernameDigest, sha256(name));
+        if (nameMatches && credentials != null && guard.recentlyVerified(credentials.toString(), passwordHash)) {
+            return operator(name);
+        }
+        CredentialGuard.Attempt attempt = guard.begin(REALM, name, source);
         boolean passwordMatches;
         try {
             passwordMatches = credentials != null && guard.encoder().matches(credentials.toString(), passwordHash);
@@ -55,6 +58,10 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
             throw new BadCredentialsException("bad operator credentials");
         }
         attempt.succeeded();
+        return operator(name);
+    }
+
+    private static Authentication operator(String name) {
         return UsernamePasswordAuthenticationToken.authenticated(name, null,
                 List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));
     }

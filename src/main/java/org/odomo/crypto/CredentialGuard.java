@@ -112,6 +112,17 @@ public class CredentialGuard {
     }
 
     /**
+     * Whether this exact secret was verified against this stored hash within the time-to-live.
+     * Such an attempt needs neither a hash nor a budget: the caller has already proven it holds
+     * the secret, so it is let through even while others spend the principal's budget.
+     */
+    public boolean recentlyVerified(CharSequence rawPassword, String encodedPassword) {
+        return rawPassword != null && encodedPassword != null && !encodedPassword.isEmpty()
+                && !settings.verifiedTtl().isZero()
+                && verified.getIfPresent(digest(rawPassword, encodedPassword)) != null;
+    }
+
+    /**
      * The platform's hashing policy, behind the concurrency bound and the memory of verified
      * pairs. {@code matches} throws {@link CredentialRefusedException} when no slot frees in time.
      */

@@ -67,14 +67,15 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain authorizationServerChain(HttpSecurity http, CredentialGuard guard) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, CredentialGuard guard, AppRegistry apps)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
                         .clientAuthentication(client -> client
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof ClientSecretAuthenticationProvider
-                                                ? new GuardedClientSecretAuthentication.Provider(provider, guard)
+                                                ? new GuardedClientSecretAuthentication.Provider(provider, guard, apps)
                                                 : provider))
                                 .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler()))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))

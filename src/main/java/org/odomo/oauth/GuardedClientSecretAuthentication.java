@@ -37,10 +37,12 @@ final class GuardedClientSecretAuthentication {
     static final class Provider implements AuthenticationProvider {
         private final AuthenticationProvider secrets;
         private final CredentialGuard guard;
+        private final AppRegistry apps;
 
-        Provider(AuthenticationProvider secrets, CredentialGuard guard) {
+        Provider(AuthenticationProvider secrets, CredentialGuard guard, AppRegistry apps) {
             this.secrets = secrets;
             this.guard = guard;
+            this.apps = apps;
         }
 
         @Override
@@ -51,10 +53,17 @@ final class GuardedClientSecretAuthentication {
                     && !ClientAuthenticationMethod.CLIENT_SECRET_POST.equals(method)) {
                 return null;
             }
+            String clientId = String.valueOf(client.getPrincipal());
+            Object secret = client.getCredentials();
+            if (secret != null && apps.secretHash(clientId)
+                    .filter(hash -> guard.recentlyVerified(secret.toString(), hash)).isPresent()) {
+                // Proven moments ago: the server's own check runs (without hashing), unthrottled.
+                return secrets.authenticate(authentication);
+            }
             String source = client.getDetails() instanceof WebAuthenticationDetails web ? web.getRemoteAddress() : null;
             CredentialGuard.Attempt attempt;
             try {
-                attempt = guard.begin(AppRegistry.CREDENTIAL_REALM, String.valueOf(client.getPrincipal()), source);
+                attempt = guard.begin(AppRegistry.CREDENTIAL_REALM, clientId, source);
             } catch (CredentialRefusedException refused) {
                 throw new Refused(refused);
             }

@@ -73,4 +73,26 @@ class OperatorAuthenticationProviderTests {
                         e -> assertThat(e.reason()).isEqualTo(CredentialRefusedException.Reason.THROTTLED));
         assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.1")).isAuthenticated()).isTrue();
     }
+
+    @Test
+    void anOperatorVerifiedMomentsAgoGetsInWhileOthersSpendTheLoginsBudget() {
+        CredentialGuard strict = new CredentialGuard(new CredentialProperties(100, 3, Duration.ofMinutes(1), 1000, 2,
+                Duration.ofSeconds(5), Duration.ofMinutes(1), 100), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
+        OperatorAuthenticationProvider guarded = new OperatorAuthenticationProvider("operator",
+                strict.encoder().encode("s3cret"), strict);
+        assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.1")).isAuthenticated()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            String address = "203.0.113." + i;
+            assertThatThrownBy(() -> guarded.authenticate(basic("operator", "wrong", address)))
+                    .isInstanceOf(BadCredentialsException.class);
+        }
+        assertThatThrownBy(() -> guarded.authenticate(basic("operator", "wrong", "203.0.113.50")))
+                .isInstanceOfSatisfying(CredentialRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CredentialRefusedException.Reason.THROTTLED));
+        assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.1")).isAuthenticated()).isTrue();
+        assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.77")).isAuthenticated()).isTrue();
+        // The remembered password is the operator's only under the operator's exact name.
+        assertThatThrownBy(() -> guarded.authenticate(basic("Operator", "s3cret", "192.0.2.1")))
+                .isInstanceOf(BadCredentialsException.class);
+    }
 }

@@ -104,8 +104,6 @@ class CredentialFloodTests {
         FromAddress.Response refused = attacker.get("/admin/v1/apps", basic("operator", "guess-x"));
         long retry = assertThrottled(refused);
         assertApiError(refused, 429, 42903, "too many failed authentication attempts; retry in " + retry + " s");
-        // Even the right password is not checked from the throttled address.
-        assertThat(attacker.get("/admin/v1/apps", basic("operator", OPERATOR_PASSWORD)).status()).isEqualTo(429);
 
         // A concurrent flood from the throttled address, while the operator reads from another.
         AtomicBoolean flooding = new AtomicBoolean(true);
