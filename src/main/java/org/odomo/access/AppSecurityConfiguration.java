@@ -7,6 +7,8 @@ import java.util.Base64;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiErrorWriter;
 import org.odomo.apps.AppRegistry;
+import org.odomo.crypto.CredentialGuard;
+import org.odomo.crypto.CredentialRefusedException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -32,10 +34,10 @@ class AppSecurityConfiguration {
     @Bean
     @Order(5)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain appChain(HttpSecurity http, AppRegistry apps) throws Exception {
+    SecurityFilterChain appChain(HttpSecurity http, AppRegistry apps, CredentialGuard guard) throws Exception {
         http.securityMatcher("/connectedcar/v3/vehicle/*", "/connectedcar/v3/vehicles/*")
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .addFilterAfter(new AppCredentialsFilter(apps), SecurityContextHolderFilter.class)
+                .addFilterAfter(new AppCredentialsFilter(apps, guard), SecurityContextHolderFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
@@ -43,9 +45,11 @@ class AppSecurityConfiguration {
 
     static final class AppCredentialsFilter extends OncePerRequestFilter {
         private final AppRegistry apps;
+        private final CredentialGuard guard;
 
-        AppCredentialsFilter(AppRegistry apps) {
+        AppCredentialsFilter(AppRegistry apps, CredentialGuard guard) {
             this.apps = apps;
+            this.guard = guard;
         }
 
         @Override
@@ -67,8 +71,32 @@ class AppSecurityConfiguration {
                     // falls through as unauthenticated
                 }
             }
-            if (clientId == null || !apps.secretMatches(clientId, secret)
-                    || apps.findByClientId(clientId).map(a -> !a.active()).orElse(true)) {
+            boolean authenticated = false;
+            String presented = secret;
+            if (clientId != null && presented != null
+                    && apps.secretHash(clientId).filter(hash -> guard.recentlyVerified(presented, hash)).isPresent()) {
+                authenticated = true;
+            } else if (clientId != null) {
+                try {
+                    // Throttled before the secret is hashed; a success gives the attempt back.
+                    CredentialGuard.Attempt attempt = guard.begin(AppRegistry.CREDENTIAL_REALM, clientId, request.getRemoteAddr());
+                    try {
+                        authenticated = apps.secretMatches(clientId, secret);
+                    } catch (CredentialRefusedException busy) {
+                        attempt.notChecked();
+                        throw busy;
+                    }
+                    if (authenticated) {
+                        attempt.succeeded();
+                    }
+                } catch (CredentialRefusedException refused) {
+                    response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+                    ApiErrorWriter.write(response, refused.reason() == CredentialRefusedException.Reason.THROTTLED
+                            ? ApiErrorCode.TOO_MANY_FAILED_ATTEMPTS : ApiErrorCode.UNAVAILABLE, refused.getMessage());
+                    return;
+                }
+            }
+            if (!authenticated || apps.findByClientId(clientId).map(a -> !a.active()).orElse(true)) {
                 response.setHeader("WWW-Authenticate", "Basic realm=\"odomo-apps\"");
                 ApiErrorWriter.write(response, ApiErrorCode.UNAUTHENTICATED, "app credentials required (HTTP Basic)");
                 return;

@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import org.odomo.crypto.CredentialGuard;
 import org.odomo.vehicle.Scopes;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,6 +35,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class AppRegistry {
 
+    /** The name under which failed secret checks of an app's client id are throttled. */
+    public static final String CREDENTIAL_REALM = "app";
+
     private static final Pattern LOGIN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,63}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,15 +47,17 @@ public class AppRegistry {
 
     private final JdbcClient jdbc;
     private final PlatformCertificateAuthority ca;
-    private final PasswordEncoder secrets = org.odomo.crypto.Passwords.encoder();
+    private final PasswordEncoder secrets;
     private final Map<String, Cached> byClientId = new ConcurrentHashMap<>();
 
     private record Cached(App app, String secretHash, long at) {
     }
 
-    AppRegistry(JdbcClient jdbc, PlatformCertificateAuthority ca) {
+    AppRegistry(JdbcClient jdbc, PlatformCertificateAuthority ca, CredentialGuard guard) {
         this.jdbc = jdbc;
         this.ca = ca;
+        // Bounded and spared re-hashing; callers throttle failed attempts (CredentialGuard#begin).
+        this.secrets = guard.encoder();
     }
 
     @Transactional
@@ -142,6 +148,12 @@ public class AppRegistry {
         return cached(clientId).map(Cached::secretHash);
     }
 
+    /**
+     * Whether the secret is the app's. Callers on a request path throttle failures with
+     * {@link CredentialGuard#begin} first.
+     *
+     * @throws org.odomo.crypto.CredentialRefusedException when no hashing slot freed in time
+     */
     public boolean secretMatches(String clientId, String secret) {
         return secretHash(clientId).map(hash -> secret != null && secrets.matches(secret, hash)).orElse(false);
     }

@@ -1,25 +1,27 @@
 package org.odomo.apps;
 
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiErrorWriter;
+import org.odomo.crypto.CredentialGuard;
+import org.odomo.crypto.CredentialRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.ProviderManager;
-import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * The operator's side: the admin API and the actuator, behind HTTP Basic with the operator
@@ -44,7 +46,8 @@ class OperatorSecurityConfiguration {
     @Bean
     @Order(3)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain operatorChain(HttpSecurity http, OperatorProperties operator) throws Exception {
+    SecurityFilterChain operatorChain(HttpSecurity http, OperatorProperties operator, CredentialGuard guard)
+            throws Exception {
         String password = operator.password();
         if (password == null || password.isBlank()) {
             byte[] random = new byte[18];
@@ -52,16 +55,16 @@ class OperatorSecurityConfiguration {
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             log.warn("no odomo.operator.password set; the operator password for this run is: {}", password);
         }
-        var encoder = org.odomo.crypto.Passwords.encoder();
-        var users = new InMemoryUserDetailsManager(User.withUsername(operator.username())
-                .password(encoder.encode(password)).roles("OPERATOR").build());
-        var provider = new DaoAuthenticationProvider(users);
-        provider.setPasswordEncoder(encoder);
+        var provider = new OperatorAuthenticationProvider(operator.username(), guard.encoder().encode(password), guard);
         http.securityMatcher("/admin/**", "/actuator/**")
                 .authenticationManager(new ProviderManager(provider))
                 .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health/**", "/actuator/info").permitAll()
                         .anyRequest().hasRole("OPERATOR"))
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
+                    if (e instanceof CredentialRefusedException refused) {
+                        refuse(response, refused);
+                        return;
+                    }
                     response.setHeader("WWW-Authenticate", "Basic realm=\"odomo-operator\"");
                     ApiErrorWriter.write(response, ApiErrorCode.UNAUTHENTICATED, "operator credentials required");
                 }))
@@ -70,6 +73,13 @@ class OperatorSecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /** A credential check not made: 429 when throttled, 503 when busy, with the time to wait. */
+    static void refuse(HttpServletResponse response, CredentialRefusedException refused) throws IOException {
+        response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+        ApiErrorWriter.write(response, refused.reason() == CredentialRefusedException.Reason.THROTTLED
+                ? ApiErrorCode.TOO_MANY_FAILED_ATTEMPTS : ApiErrorCode.UNAVAILABLE, refused.getMessage());
     }
 
     @Bean

@@ -44,6 +44,14 @@ import org.springframework.stereotype.Component;
 public class PlatformCertificateAuthority {
 
     static final String REQUIRED_OU = "Programs Partners";
+    static final String NO_PEM = "no PEM block found: send the certificate signing request between "
+            + "-----BEGIN CERTIFICATE REQUEST----- and -----END CERTIFICATE REQUEST-----";
+    static final String NOT_A_CSR = "the PEM block is not a certificate signing request "
+            + "(expected -----BEGIN CERTIFICATE REQUEST-----)";
+    static final String UNREADABLE = "the certificate signing request is malformed: its content is not a valid "
+            + "base64-encoded PKCS#10 request";
+    static final String NOT_RSA_2048 = "the certificate request must hold an RSA 2048 public key";
+    static final String BAD_SIGNATURE = "the certificate request's signature does not match its key";
     private static final Duration CA_VALIDITY = Duration.ofDays(3650);
     private static final Duration CLIENT_VALIDITY = Duration.ofDays(730);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -71,15 +79,25 @@ public class PlatformCertificateAuthority {
     public IssuedCertificate sign(String csrPem, String expectedLoginId) {
         PKCS10CertificationRequest csr = parse(csrPem);
         JcaPKCS10CertificationRequest request = new JcaPKCS10CertificationRequest(csr);
+        // The provider's own messages name its classes and encodings: the operator gets the
+        // reason in the CSR's terms instead.
+        java.security.PublicKey key;
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
-                throw new InvalidRequestException("the certificate request's signature does not match its key");
-            }
-            if (!(request.getPublicKey() instanceof RSAPublicKey rsa) || rsa.getModulus().bitLength() != 2048) {
-                throw new InvalidRequestException("the certificate request must hold an RSA 2048 public key");
-            }
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
-            throw new InvalidRequestException("unreadable certificate request key: " + e.getMessage());
+            key = request.getPublicKey();
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            throw new InvalidRequestException(NOT_RSA_2048);
+        }
+        if (!(key instanceof RSAPublicKey rsa) || rsa.getModulus().bitLength() != 2048) {
+            throw new InvalidRequestException(NOT_RSA_2048);
+        }
+        boolean signed;
+        try {
+            signed = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()));
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            signed = false;
+        }
+        if (!signed) {
+            throw new InvalidRequestException(BAD_SIGNATURE);
         }
         X500Name subject = csr.getSubject();
         String ou = first(subject, BCStyle.OU);
@@ -124,15 +142,28 @@ public class PlatformCertificateAuthority {
         if (pem == null || pem.isBlank()) {
             throw new InvalidRequestException("a PEM-encoded certificate signing request is required");
         }
+        Object read;
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object read = parser.readObject();
-            if (read instanceof PKCS10CertificationRequest csr) {
-                return csr;
-            }
+            read = parser.readObject();
         } catch (IOException | RuntimeException e) {
-            throw new InvalidRequestException("not a PEM certificate signing request: " + e.getMessage());
+            throw new InvalidRequestException(UNREADABLE);
         }
-        throw new InvalidRequestException("not a PEM certificate signing request");
+        if (read == null) {
+            throw new InvalidRequestException(NO_PEM);
+        }
+        if (!(read instanceof PKCS10CertificationRequest csr)) {
+            throw new InvalidRequestException(NOT_A_CSR);
+        }
+        try {
+            // Parsing is lazy: reading the subject and key information here turns a malformed
+            // body into the message above rather than a failure further on.
+            csr.getSubject();
+            csr.getSubjectPublicKeyInfo();
+            csr.getSignatureAlgorithm();
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException(UNREADABLE);
+        }
+        return csr;
     }
 
     private static X509Certificate parseCertificate(String pem) throws IOException, CertificateException {

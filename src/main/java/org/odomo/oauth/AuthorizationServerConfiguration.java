@@ -9,6 +9,7 @@ import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiErrorWriter;
 import org.odomo.apps.AppRegistry;
 import org.odomo.apps.PlatformKeys;
+import org.odomo.crypto.CredentialGuard;
 import org.odomo.vehicle.Brand;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +27,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -68,11 +70,18 @@ class AuthorizationServerConfiguration {
     @Bean
     @Order(1)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, CredentialGuard guard, AppRegistry apps)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         OAuthErrorResponses errors = new OAuthErrorResponses();
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
+                        .clientAuthentication(client -> client
+                                .authenticationProviders(providers -> providers.replaceAll(provider ->
+                                        provider instanceof ClientSecretAuthenticationProvider
+                                                ? new GuardedClientSecretAuthentication.Provider(provider, guard, apps)
+                                                : provider))
+                                .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler()))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
                         .clientAuthentication(client -> client.errorResponseHandler(errors))
                         .tokenEndpoint(token -> token.errorResponseHandler(errors))
@@ -112,10 +121,10 @@ class AuthorizationServerConfiguration {
         return builder.build();
     }
 
-    /** Client secrets are checked with the platform's hashing policy. */
+    /** Client secrets are checked with the platform's hashing policy, bounded and spared re-hashing. */
     @Bean
-    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder() {
-        return org.odomo.crypto.Passwords.encoder();
+    org.springframework.security.crypto.password.PasswordEncoder passwordEncoder(CredentialGuard guard) {
+        return guard.encoder();
     }
 
     @Bean

@@ -13,6 +13,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -122,6 +123,59 @@ class AdminApiTests {
             assertThat(r.statusCode()).as(e.getKey() + " " + r.body()).isEqualTo(400);
             assertThat(r.body()).contains("\"code\":40001");
         }
+    }
+
+    static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    static byte[] der(String pem) {
+        return Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+    }
+
+    static String ecCsr(String cn) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        KeyPair pair = g.generateKeyPair();
+        var request = new JcaPKCS10CertificationRequestBuilder(
+                new X500Name("C=FR,O=Acme,OU=Programs Partners,CN=" + cn), pair.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+        return pem("CERTIFICATE REQUEST", request.getEncoded());
+    }
+
+    @Test
+    void csrErrorsSayWhatIsWrongWithTheRequestNotWhatTheCryptoLibrarySaw() throws Exception {
+        String id = registerApp("acme-csr-errors");
+        byte[] good = der(csr(2048, "Programs Partners", "acme-csr-errors"));
+        byte[] badSignature = good.clone();
+        badSignature[badSignature.length - 1] ^= 0x55;
+        String noPem = "no PEM block found: send the certificate signing request between "
+                + "-----BEGIN CERTIFICATE REQUEST----- and -----END CERTIFICATE REQUEST-----";
+        String notCsr = "the PEM block is not a certificate signing request (expected -----BEGIN CERTIFICATE REQUEST-----)";
+        String malformed = "the certificate signing request is malformed: its content is not a valid base64-encoded "
+                + "PKCS#10 request";
+        String notRsa = "the certificate request must hold an RSA 2048 public key";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("just text", noPem);
+        cases.put(send("GET", "/ca.pem", null, null, null).body(), notCsr);
+        cases.put("-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n", malformed);
+        cases.put(pem("CERTIFICATE REQUEST", new byte[] {0x30, 0x03, 0x02, 0x01, 0x05}), malformed);
+        cases.put(pem("CERTIFICATE REQUEST", java.util.Arrays.copyOf(good, good.length / 2)), malformed);
+        cases.put(ecCsr("acme-csr-errors"), notRsa);
+        cases.put(csr(1024, "Programs Partners", "acme-csr-errors"), notRsa);
+        cases.put(pem("CERTIFICATE REQUEST", badSignature), "the certificate request's signature does not match its key");
+        for (var c : cases.entrySet()) {
+            HttpResponse<String> r = send("POST", "/admin/v1/apps/" + id + "/certificate", "text/plain", c.getKey(),
+                    OPERATOR);
+            assertThat(r.statusCode()).as(c.getKey() + " " + r.body()).isEqualTo(400);
+            JsonNode body = json.readTree(r.body());
+            assertThat(body.propertyNames()).containsExactlyInAnyOrder("code", "uuid", "message", "timestamp");
+            assertThat(body.path("code").intValue()).isEqualTo(40001);
+            assertThat(body.path("message").stringValue()).as(c.getKey()).isEqualTo(c.getValue());
+        }
+        assertThat(json.readTree(send("GET", "/admin/v1/apps/" + id, null, null, OPERATOR).body())
+                .path("hasCertificate").booleanValue()).isFalse();
     }
 
     @Test
