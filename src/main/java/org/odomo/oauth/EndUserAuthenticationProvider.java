@@ -12,6 +12,8 @@ import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.stereotype.Component;
@@ -55,9 +57,16 @@ class EndUserAuthenticationProvider implements AuthenticationProvider {
         return authenticated(account.get());
     }
 
+    /**
+     * The login of an account, now, by its password. The password factor carries the time of the
+     * login: it is the ID token's {@code auth_time}, and the token endpoint refuses to issue an ID
+     * token without it.
+     */
     static UsernamePasswordAuthenticationToken authenticated(Account account) {
-        var authorities = List.of(new SimpleGrantedAuthority(Realms.AUTHORITY_PREFIX + account.realm()));
-        User principal = new User(Long.toString(account.id()), "", authorities);
+        var realm = new SimpleGrantedAuthority(Realms.AUTHORITY_PREFIX + account.realm());
+        List<GrantedAuthority> authorities = List.of(realm,
+                FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
+        User principal = new User(Long.toString(account.id()), "", List.of(realm));
         return UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
     }
 

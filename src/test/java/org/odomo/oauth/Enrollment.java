@@ -55,11 +55,19 @@ public final class Enrollment {
      */
     public static String authorize(WebSession browser, String clientId, String realm, String email, String password,
             List<String> scopes, String verifier, boolean accept) {
+        return authorize(browser, clientId, realm, email, password, scopes, verifier, accept, Map.of());
+    }
+
+    /** As above, with more parameters on the authorization request (an OpenID {@code nonce}). */
+    public static String authorize(WebSession browser, String clientId, String realm, String email, String password,
+            List<String> scopes, String verifier, boolean accept, Map<String, String> extra) {
         String state = "st-" + System.nanoTime();
         StringBuilder url = new StringBuilder("/am/oauth2/authorize?response_type=code&client_id=").append(clientId)
                 .append("&scope=").append(URLEncoder.encode(String.join(" ", scopes), StandardCharsets.UTF_8))
                 .append("&redirect_uri=").append(URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8))
                 .append("&state=").append(state).append("&realm=").append(realm).append("&locale=en-GB");
+        extra.forEach((name, value) -> url.append('&').append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         if (verifier != null) {
             url.append("&code_challenge=").append(challenge(verifier)).append("&code_challenge_method=S256");
         }
