@@ -30,6 +30,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -76,6 +77,10 @@ class AuthorizationServerConfiguration {
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint.authenticationProviders(providers ->
+                                providers.replaceAll(provider ->
+                                        provider instanceof OAuth2TokenIntrospectionAuthenticationProvider
+                                                ? new OwnTokensIntrospection(provider) : provider)))
                         .oidc(Customizer.withDefaults()));
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
