@@ -29,13 +29,8 @@ public class AccountManagement {
 
     @Transactional
     public Account create(Brand brand, String email, String password, String firstName, String lastName) {
+        checkNewAccount(email, password);
         String normalised = normalise(email);
-        if (normalised.isEmpty() || !normalised.contains("@")) {
-            throw new IllegalArgumentException("not an e-mail address: " + email);
-        }
-        if (password == null || password.length() < 8) {
-            throw new IllegalArgumentException("password must have at least 8 characters");
-        }
         Instant now = clock.instant();
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         try {
@@ -46,9 +41,30 @@ public class AccountManagement {
                             Timestamp.from(now), Timestamp.from(now))
                     .update(keys, "id");
         } catch (DuplicateKeyException e) {
-            throw new IllegalStateException("an account already exists for " + normalised + " at " + brand.label(), e);
+            throw new AccountExistsException(brand, e);
         }
         return new Account(keys.getKey().longValue(), brand, normalised, firstName, lastName, now, now);
+    }
+
+    /**
+     * Refuses what can never make an account, whoever holds the e-mail: checked before anything
+     * that depends on whether an account exists, so that these answers tell nothing about it.
+     */
+    public void checkNewAccount(String email, String password) {
+        String normalised = normalise(email);
+        if (normalised.isEmpty() || !normalised.contains("@")) {
+            throw new IllegalArgumentException("not an e-mail address: " + email);
+        }
+        if (password == null || password.length() < 8) {
+            throw new IllegalArgumentException("password must have at least 8 characters");
+        }
+    }
+
+    /** The e-mail already has an account in the realm. Never shown to end users as such. */
+    public static final class AccountExistsException extends IllegalStateException {
+        AccountExistsException(Brand brand, Throwable cause) {
+            super("an account already exists for this e-mail at " + brand.label(), cause);
+        }
     }
 
     public Optional<Account> find(long id) {

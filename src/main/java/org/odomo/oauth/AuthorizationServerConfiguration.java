@@ -2,6 +2,7 @@ package org.odomo.oauth;
 
 import java.io.IOException;
 import java.security.interfaces.RSAPrivateKey;
+import java.time.Instant;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Optional;
 
@@ -19,7 +20,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.boot.web.servlet.ServletListenerRegistrationBean;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -28,6 +34,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -81,11 +88,13 @@ class AuthorizationServerConfiguration {
                                         provider instanceof ClientSecretAuthenticationProvider
                                                 ? new GuardedClientSecretAuthentication.Provider(provider, guard, apps)
                                                 : provider))
-                                .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler()))
+                                .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler(errors)))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
-                        .clientAuthentication(client -> client.errorResponseHandler(errors))
                         .tokenEndpoint(token -> token.errorResponseHandler(errors))
-                        .tokenIntrospectionEndpoint(introspection -> introspection.errorResponseHandler(errors))
+                        .tokenIntrospectionEndpoint(introspection -> introspection.errorResponseHandler(errors)
+                                .authenticationProviders(providers -> providers.replaceAll(provider ->
+                                        provider instanceof OAuth2TokenIntrospectionAuthenticationProvider
+                                                ? new OwnTokensIntrospection(provider) : provider)))
                         .tokenRevocationEndpoint(revocation -> revocation.errorResponseHandler(errors))
                         .oidc(Customizer.withDefaults()));
         http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
@@ -169,11 +178,39 @@ class AuthorizationServerConfiguration {
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
                 context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             }
+            if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
+                // The server writes auth_time only when the login's session is known to this node
+                // (its session registry is in memory); the login time also travels with the
+                // authorization in the database, so every node can write it.
+                loginTime(context.getPrincipal()).ifPresent(time -> context.getClaims()
+                        .claims(claims -> claims.putIfAbsent(IdTokenClaimNames.AUTH_TIME, time)));
+            }
             if (AuthorizationGrantType.REFRESH_TOKEN.equals(context.getAuthorizationGrantType())) {
                 // A refreshed token keeps the scopes of the original grant (set by the server).
                 return;
             }
         };
+    }
+
+    /** When the user last proved who they are: the newest authentication factor's time. */
+    static Optional<Instant> loginTime(Authentication principal) {
+        if (principal == null) {
+            return Optional.empty();
+        }
+        return principal.getAuthorities().stream()
+                .filter(FactorGrantedAuthority.class::isInstance)
+                .map(a -> ((FactorGrantedAuthority) a).getIssuedAt())
+                .max(Instant::compareTo);
+    }
+
+    /**
+     * Ends the session registry's record of a session when the session ends: the authorization
+     * server keeps one per session that asked for {@code openid}, in memory.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
+    ServletListenerRegistrationBean<HttpSessionEventPublisher> sessionEventPublisher() {
+        return new ServletListenerRegistrationBean<>(new HttpSessionEventPublisher());
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.odomo.oauth;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +13,8 @@ import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.stereotype.Component;
@@ -41,23 +44,49 @@ class EndUserAuthenticationProvider implements AuthenticationProvider {
             throw new BadCredentialsException("unknown realm");
         }
         String email = authentication.getName();
-        String key = brand.get().realm() + "/" + email.trim().toLowerCase(java.util.Locale.ROOT);
-        if (throttle.isLocked(key)) {
-            throw new LockedException("too many failed attempts; try again later");
+        String account = brand.get().realm() + "/" + email.trim().toLowerCase(java.util.Locale.ROOT);
+        String source = SourceAddress.of(attributes.getRequest());
+        Duration wait = throttle.wait(account, source);
+        if (!wait.isZero()) {
+            throw new ThrottledException(wait);
         }
         String password = authentication.getCredentials() == null ? "" : authentication.getCredentials().toString();
-        Optional<Account> account = accounts.authenticate(brand.get(), email, password);
-        if (account.isEmpty()) {
-            throw throttle.failed(key) ? new LockedException("too many failed attempts; try again later")
-                    : new BadCredentialsException("wrong e-mail or password");
+        Optional<Account> found = accounts.authenticate(brand.get(), email, password);
+        if (found.isEmpty()) {
+            throttle.failed(account, source);
+            // The guess that reaches a limit is told so at once, not only the next one.
+            wait = throttle.wait(account, source);
+            throw wait.isZero() ? new BadCredentialsException("wrong e-mail or password") : new ThrottledException(wait);
         }
-        throttle.succeeded(key);
-        return authenticated(account.get());
+        throttle.succeeded(account, source);
+        return authenticated(found.get());
     }
 
+    /** A login refused before its password is checked, for a while. */
+    static final class ThrottledException extends LockedException {
+        private final Duration wait;
+
+        ThrottledException(Duration wait) {
+            super("too many failed attempts; try again later");
+            this.wait = wait;
+        }
+
+        /** Whole seconds to wait, at least one. */
+        long seconds() {
+            return Math.max(1, (wait.toMillis() + 999) / 1000);
+        }
+    }
+
+    /**
+     * The login of an account, now, by its password. The password factor carries the time of the
+     * login: it is the ID token's {@code auth_time}, and the token endpoint refuses to issue an ID
+     * token without it.
+     */
     static UsernamePasswordAuthenticationToken authenticated(Account account) {
-        var authorities = List.of(new SimpleGrantedAuthority(Realms.AUTHORITY_PREFIX + account.realm()));
-        User principal = new User(Long.toString(account.id()), "", authorities);
+        var realm = new SimpleGrantedAuthority(Realms.AUTHORITY_PREFIX + account.realm());
+        List<GrantedAuthority> authorities = List.of(realm,
+                FactorGrantedAuthority.fromAuthority(FactorGrantedAuthority.PASSWORD_AUTHORITY));
+        User principal = new User(Long.toString(account.id()), "", List.of(realm));
         return UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
     }
 

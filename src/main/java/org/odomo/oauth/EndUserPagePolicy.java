@@ -87,6 +87,11 @@ final class EndUserPagePolicy implements HeaderWriter {
                 if (host == null || !host.matches("[A-Za-z0-9.\\[\\]:-]+")) {
                     return Optional.empty();
                 }
+                if (host.equals("127.0.0.1") || host.equals("[::1]")) {
+                    // A loopback redirect URI may come with any port (RFC 8252 §7.3), as the
+                    // authorization endpoint accepts: the policy must let the browser go there.
+                    return Optional.of(scheme + "://" + host + ":*");
+                }
                 return Optional.of(scheme + "://" + host + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
             }
             return Optional.of(scheme + ":");

@@ -43,10 +43,13 @@ class EndUserPages {
     private final RevocationAwareAuthorizationService authorizations;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
+    private final ActivationThrottle activations;
     private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
 
     EndUserPages(AppRegistry apps, AccountManagement accounts, VehicleRegistry vehicles,
-            RevocationAwareAuthorizationService authorizations, JdbcTemplate jdbc, TransactionTemplate tx) {
+            RevocationAwareAuthorizationService authorizations, JdbcTemplate jdbc, TransactionTemplate tx,
+            ActivationThrottle activations) {
+        this.activations = activations;
         this.apps = apps;
         this.accounts = accounts;
         this.vehicles = vehicles;
@@ -57,9 +60,10 @@ class EndUserPages {
 
     @GetMapping("/am/login")
     String login(HttpServletRequest request, HttpServletResponse response, Model model,
-            @RequestParam(required = false) String error) {
+            @RequestParam(required = false) String error, @RequestParam(required = false) String retry) {
         Brand brand = brandFor(request, response);
         model.addAttribute("error", error);
+        model.addAttribute("throttled", tooManyAttempts(seconds(retry)));
         model.addAttribute("loggedOut", request.getParameter("loggedOut") != null);
         return page(model, brand, "am/login");
     }
@@ -69,6 +73,13 @@ class EndUserPages {
         return page(model, brandFor(request, response), "am/signup");
     }
 
+    /**
+     * Creates the account and links the vehicle, or, when the e-mail already has an account and
+     * its password is the one entered, links the vehicle to that account. Every refusal that
+     * depends on the account, the VIN or the code reads the same, costs the same two slow hash
+     * checks, and counts against the VIN and the source address: the page tells neither whether
+     * the e-mail has an account nor which of the details was wrong.
+     */
     @PostMapping("/am/signup")
     String signup(HttpServletRequest request, HttpServletResponse response, Model model, @RequestParam String email,
             @RequestParam String password, @RequestParam String firstName, @RequestParam String lastName,
@@ -78,29 +89,80 @@ class EndUserPages {
         model.addAttribute("firstName", firstName);
         model.addAttribute("lastName", lastName);
         model.addAttribute("vin", vin);
-        try {
-            Account account = tx.execute(status -> {
-                Account created = accounts.create(brand, email, password, firstName, lastName);
-                vehicles.linkWithActivationCode(vin, activationCode, brand, created.id());
-                return created;
-            });
-            var authentication = EndUserAuthenticationProvider.authenticated(account);
-            var context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(authentication);
-            SecurityContextHolder.setContext(context);
-            // As a form login does: a new session id against fixation, a new CSRF token.
-            request.changeSessionId();
-            new CsrfAuthenticationStrategy(new HttpSessionCsrfTokenRepository())
-                    .onAuthentication(authentication, request, response);
-            new HttpSessionSecurityContextRepository().saveContext(context, request, response);
-            SavedRequest saved = requestCache.getRequest(request, response);
-            return "redirect:" + (saved != null ? saved.getRedirectUrl()
-                    : "/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            model.addAttribute("error", sentence(e.getMessage()));
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            return page(model, brand, "am/signup");
+        String source = SourceAddress.of(request);
+        java.time.Duration wait = activations.wait(vin, source);
+        if (!wait.isZero()) {
+            return refused(model, response, brand, 429, tooManyAttempts((wait.toMillis() + 999) / 1000));
         }
+        try {
+            accounts.checkNewAccount(email, password);
+        } catch (IllegalArgumentException e) {
+            return refused(model, response, brand, 400, sentence(e.getMessage()));
+        }
+        Account account;
+        try {
+            account = tx.execute(status -> {
+                Optional<Account> existing = accounts.findByEmail(brand, email);
+                Account owner = existing.isPresent()
+                        ? accounts.authenticate(brand, email, password).orElse(null)
+                        : accounts.create(brand, email, password, firstName, lastName);
+                // Checked even when the password was wrong, for the same cost either way; the
+                // transaction then rolls the link back.
+                vehicles.linkWithActivationCode(vin, activationCode, brand,
+                        owner != null ? owner.id() : existing.get().id());
+                if (owner == null) {
+                    throw new SignUpRefused();
+                }
+                return owner;
+            });
+        } catch (SignUpRefused | AccountManagement.AccountExistsException | IllegalArgumentException e) {
+            // A wrong password for an existing account, an account made meanwhile by another
+            // request, or a VIN and code that do not match: one answer.
+            return failedActivation(model, response, brand, vin, source, detailsDoNotMatch(brand));
+        } catch (IllegalStateException e) {
+            // The right code for a vehicle that already has an owner.
+            return failedActivation(model, response, brand, vin, source, sentence(e.getMessage()));
+        }
+        activations.succeeded(vin);
+        var authentication = EndUserAuthenticationProvider.authenticated(account);
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(authentication);
+        SecurityContextHolder.setContext(context);
+        // As a form login does: a new session id against fixation, a new CSRF token.
+        request.changeSessionId();
+        new CsrfAuthenticationStrategy(new HttpSessionCsrfTokenRepository())
+                .onAuthentication(authentication, request, response);
+        new HttpSessionSecurityContextRepository().saveContext(context, request, response);
+        SavedRequest saved = requestCache.getRequest(request, response);
+        return "redirect:" + (saved != null ? saved.getRedirectUrl()
+                : "/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()));
+    }
+
+    private String failedActivation(Model model, HttpServletResponse response, Brand brand, String vin, String source,
+            String message) {
+        activations.failed(vin, source);
+        java.time.Duration next = activations.wait(vin, source);
+        return next.isZero() ? refused(model, response, brand, 400, message)
+                : refused(model, response, brand, 429, tooManyAttempts((next.toMillis() + 999) / 1000));
+    }
+
+    /** The e-mail has an account and the password entered is not its own. */
+    private static final class SignUpRefused extends RuntimeException {
+        SignUpRefused() {
+            super(null, null, false, false);
+        }
+    }
+
+    static String detailsDoNotMatch(Brand brand) {
+        String article = "AEIOU".indexOf(brand.label().charAt(0)) >= 0 ? "an " : "a ";
+        return "These details do not match " + article + brand.label() + " vehicle. Check the VIN and the activation"
+                + " code; if you already have " + article + brand.label() + " account, enter its password.";
+    }
+
+    private String refused(Model model, HttpServletResponse response, Brand brand, int status, String message) {
+        model.addAttribute("error", message);
+        response.setStatus(status);
+        return page(model, brand, "am/signup");
     }
 
     @GetMapping("/am/oauth2/consent")
@@ -174,6 +236,26 @@ class EndUserPages {
             }
         }
         return brand.orElse(Brand.PEUGEOT);
+    }
+
+    /** The number of seconds of a page parameter; one when it is missing or not a number. */
+    private static long seconds(String value) {
+        try {
+            return Math.max(1, Math.min(Long.parseLong(value == null ? "1" : value.trim()), 86_400));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** What a throttled login or sign-up tells: how long to wait, in seconds or whole minutes. */
+    static String tooManyAttempts(long seconds) {
+        String wait;
+        if (seconds < 120) {
+            wait = seconds == 1 ? "1 second" : seconds + " seconds";
+        } else {
+            wait = ((seconds + 59) / 60) + " minutes";
+        }
+        return "Too many failed attempts. Try again in " + wait + ".";
     }
 
     /** A message of the registries as the page shows it: a sentence. */

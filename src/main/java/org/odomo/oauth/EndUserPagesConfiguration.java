@@ -7,7 +7,6 @@ import org.odomo.apps.AppRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
@@ -51,7 +50,8 @@ class EndUserPagesConfiguration {
                         .successHandler(success)
                         .failureHandler((request, response, exception) -> response.sendRedirect(
                                 "/am/login?realm=" + encode(request.getParameter(Realms.PARAMETER)) + "&error="
-                                        + (exception instanceof LockedException ? "locked" : "credentials")))
+                                        + (exception instanceof EndUserAuthenticationProvider.ThrottledException t
+                                                ? "throttled&retry=" + t.seconds() : "credentials")))
                         .permitAll())
                 .logout(logout -> logout.logoutUrl("/am/logout").logoutSuccessHandler((request, response, auth) ->
                         response.sendRedirect("/am/login?realm=" + encode(request.getParameter(Realms.PARAMETER))

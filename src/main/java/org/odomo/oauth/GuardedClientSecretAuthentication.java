@@ -5,8 +5,6 @@ import java.io.IOException;
 import org.odomo.apps.AppRegistry;
 import org.odomo.crypto.CredentialGuard;
 import org.odomo.crypto.CredentialRefusedException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -15,7 +13,6 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
@@ -106,26 +103,28 @@ final class GuardedClientSecretAuthentication {
      * rest as the authorization server does (401 for {@code invalid_client}, else 400, with the
      * error code only).
      */
+    /**
+     * Answers a throttled or overloaded check with 429 or 503 and {@code Retry-After}; every other
+     * failure as the other OAuth endpoints do.
+     */
     static final class FailureHandler implements AuthenticationFailureHandler {
-        private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
+        private final OAuthErrorResponses errors;
+
+        FailureHandler(OAuthErrorResponses errors) {
+            this.errors = errors;
+        }
 
         @Override
         public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
                 AuthenticationException exception) throws IOException {
             SecurityContextHolder.clearContext();
-            ServletServerHttpResponse http = new ServletServerHttpResponse(response);
             if (exception instanceof Refused refused) {
                 boolean throttled = refused.cause.reason() == CredentialRefusedException.Reason.THROTTLED;
-                http.setStatusCode(throttled ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE);
-                http.getHeaders().set("Retry-After", Long.toString(refused.cause.retryAfterSeconds()));
-                errors.write(refused.getError(), null, http);
+                response.setHeader("Retry-After", Long.toString(refused.cause.retryAfterSeconds()));
+                errors.write(response, refused.getError(), throttled ? 429 : 503);
                 return;
             }
-            OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
-                    : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT);
-            http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())
-                    ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST);
-            errors.write(new OAuth2Error(error.getErrorCode()), null, http);
+            errors.onAuthenticationFailure(request, response, exception);
         }
     }
 }

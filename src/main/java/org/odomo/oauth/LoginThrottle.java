@@ -1,61 +1,76 @@
 package org.odomo.oauth;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.Optional;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * Slows password guessing: five failures within fifteen minutes lock the account's login for
- * fifteen minutes. Kept in the database so every node enforces the same count.
+ * Slows password guessing without letting a stranger lock the owner out. Three limits, each with
+ * growing delays (see {@link ThrottleProperties}):
+ * <ul>
+ * <li>per account and source address: one source guessing one account's password;</li>
+ * <li>per source address: one source trying passwords on many accounts;</li>
+ * <li>per account, softer: guesses from many sources; a source that logged into the account
+ * before is exempt, so the owner is not kept out by them.</li>
+ * </ul>
+ * The answer is the same whether the e-mail has an account or not. Counters live in memory on
+ * each node: behind a load balancer with n nodes, a guesser gets at most n times the budget.
  */
 @Component
 class LoginThrottle {
 
-    static final int MAX_FAILURES = 5;
-    static final Duration WINDOW = Duration.ofMinutes(15);
-    static final Duration LOCK = Duration.ofMinutes(15);
+    private final Backoff perAccountAndSource;
+    private final Backoff perSource;
+    private final Backoff perAccount;
+    /** Sources from which an account logged in, remembered for the window, per node. */
+    private final Cache<String, Boolean> knownSources;
 
-    private final JdbcClient jdbc;
-
-    LoginThrottle(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    LoginThrottle(ThrottleProperties settings, Optional<Clock> clock) {
+        Clock time = clock.orElse(Clock.systemUTC());
+        this.perAccountAndSource = new Backoff(settings.loginPerAccountAndSource(), settings.window(),
+                settings.maxEntries(), time);
+        this.perSource = new Backoff(settings.loginPerSource(), settings.window(), settings.maxEntries(), time);
+        this.perAccount = new Backoff(settings.loginPerAccount(), settings.window(), settings.maxEntries(), time);
+        this.knownSources = Caffeine.newBuilder().expireAfterWrite(Duration.ofDays(30))
+                .maximumSize(settings.maxEntries())
+                .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(time.millis())).build();
     }
 
-    boolean isLocked(String key) {
-        return jdbc.sql("SELECT locked_until FROM login_throttle WHERE throttle_key = ?").param(key)
-                .query(OffsetDateTime.class).optional()
-                .map(until -> until != null && until.toInstant().isAfter(Instant.now())).orElse(false);
-    }
-
-    /** Records a failure; returns true when it locks the account. */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    boolean failed(String key) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        jdbc.sql("INSERT INTO login_throttle (throttle_key, failures, window_start) VALUES (?, 0, ?) ON CONFLICT DO NOTHING")
-                .params(key, now).update();
-        jdbc.sql("""
-                UPDATE login_throttle SET failures = CASE WHEN window_start < ? THEN 1 ELSE failures + 1 END,
-                    window_start = CASE WHEN window_start < ? THEN ? ELSE window_start END
-                WHERE throttle_key = ?""")
-                .params(now.minus(WINDOW), now.minus(WINDOW), now, key).update();
-        int failures = jdbc.sql("SELECT failures FROM login_throttle WHERE throttle_key = ?").param(key)
-                .query(Integer.class).single();
-        if (failures >= MAX_FAILURES) {
-            jdbc.sql("UPDATE login_throttle SET locked_until = ?, failures = 0, window_start = ? WHERE throttle_key = ?")
-                    .params(now.plus(LOCK), now, key).update();
-            return true;
+    /** How long a login attempt for this account from this source must wait; zero if it may go ahead. */
+    Duration wait(String account, String source) {
+        Duration wait = longest(perAccountAndSource.wait(pair(account, source)), perSource.wait(source));
+        if (knownSources.getIfPresent(pair(account, source)) == null) {
+            wait = longest(wait, perAccount.wait(account));
         }
-        return false;
+        return wait;
     }
 
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void succeeded(String key) {
-        jdbc.sql("DELETE FROM login_throttle WHERE throttle_key = ?").param(key).update();
+    void failed(String account, String source) {
+        perAccountAndSource.failed(pair(account, source));
+        perSource.failed(source);
+        perAccount.failed(account);
+    }
+
+    /**
+     * A right password: this source's count for the account starts again and the source is known
+     * for the account. The per-source count stays: logging into one's own account must not buy
+     * more guesses on others.
+     */
+    void succeeded(String account, String source) {
+        perAccountAndSource.reset(pair(account, source));
+        knownSources.put(pair(account, source), Boolean.TRUE);
+    }
+
+    private static String pair(String account, String source) {
+        return account + "|" + source;
+    }
+
+    static Duration longest(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

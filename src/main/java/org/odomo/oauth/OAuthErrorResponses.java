@@ -34,6 +34,11 @@ final class OAuthErrorResponses implements AuthenticationFailureHandler {
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
         int status = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? 401
                 : OAuth2ErrorCodes.SERVER_ERROR.equals(error.getErrorCode()) ? 500 : 400;
+        write(response, error, status);
+    }
+
+    /** Writes the OAuth error members with the API error members beside them, with the given status. */
+    void write(HttpServletResponse response, OAuth2Error error, int status) throws IOException {
         String message = error.getDescription() == null || error.getDescription().isBlank() ? error.getErrorCode()
                 : error.getDescription();
         ApiError api = ApiError.ofStatus(status, message);

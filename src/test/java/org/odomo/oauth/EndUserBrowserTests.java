@@ -247,20 +247,20 @@ class EndUserBrowserTests {
     }
 
     @Test
-    void fiveWrongPasswordsLockTheLogin() {
+    void fiveWrongPasswordsSlowTheLoginFromThisBrowser() {
         String email = account(Brand.VAUXHALL, "guess");
         startAuthorization(Brand.VAUXHALL, CLIENT_ID, callback());
-        for (int attempt = 1; attempt < LoginThrottle.MAX_FAILURES; attempt++) {
+        for (int attempt = 1; attempt < 5; attempt++) {
             logIn(email, "guess number " + attempt);
             assertThat(browser.url()).contains("error=credentials");
             assertThat(browser.text("[role=alert]")).isEqualTo("Wrong e-mail or password.");
         }
-        logIn(email, "guess number " + LoginThrottle.MAX_FAILURES);
-        assertThat(browser.url()).contains("error=locked");
-        assertThat(browser.text("[role=alert]")).isEqualTo("Too many failed attempts. Try again in 15 minutes.");
+        logIn(email, "guess number 5");
+        assertThat(browser.url()).contains("error=throttled");
+        assertThat(browser.text("[role=alert]")).matches("Too many failed attempts\\. Try again in (30|29) seconds\\.");
         assertThemed(Brand.VAUXHALL);
         PageChecks.assertAccessibleAndSelfContained(browser);
-        browser.screenshot("vauxhall-login-locked");
+        browser.screenshot("vauxhall-login-throttled");
 
         logIn(email, PASSWORD);
         assertThat(path()).isEqualTo("/am/login");
@@ -285,7 +285,8 @@ class EndUserBrowserTests {
 
         fillSignUp("Ada", "Lovelace", email, peugeotVin, "WRONG-CODE2");
         assertThat(browser.text("[role=alert]"))
-                .isEqualTo("This VIN and activation code do not match a Peugeot vehicle.");
+                .isEqualTo("These details do not match a Peugeot vehicle. Check the VIN and the activation code;"
+                        + " if you already have a Peugeot account, enter its password.");
         assertThat(browser.find("#email").getDomProperty("value")).isEqualTo(email);
         assertThat(browser.find("#vin").getDomProperty("value")).isEqualTo(peugeotVin);
         assertThat(browser.find("#password").getDomProperty("value")).isEmpty();
@@ -296,7 +297,8 @@ class EndUserBrowserTests {
 
         fillSignUp("Ada", "Lovelace", email, opelVin, opelCode);
         assertThat(browser.text("[role=alert]"))
-                .isEqualTo("This VIN and activation code do not match a Peugeot vehicle.");
+                .isEqualTo("These details do not match a Peugeot vehicle. Check the VIN and the activation code;"
+                        + " if you already have a Peugeot account, enter its password.");
         assertThat(accounts.findByEmail(Brand.PEUGEOT, email)).isEmpty();
         assertThat(vehicles.find(opelVin).orElseThrow().ownerId()).isNull();
 
@@ -336,7 +338,8 @@ class EndUserBrowserTests {
         String second = vehicle(Brand.OPEL);
         browser.open(base() + "/am/signup?realm=" + Brand.OPEL.realm());
         fillSignUp("Grace", "Hopper", "second." + email, second, "WRONG-CODE3");
-        assertThat(browser.text("[role=alert]")).isEqualTo("This VIN and activation code do not match an Opel vehicle.");
+        assertThat(browser.text("[role=alert]")).isEqualTo("These details do not match an Opel vehicle. Check the VIN"
+                + " and the activation code; if you already have an Opel account, enter its password.");
         fillSignUp("Grace", "Hopper", "second." + email, second, vehicles.issueActivationCode(second));
         assertThat(path()).isEqualTo("/am/account");
         assertThat(browser.text("#vehicles")).contains(second);

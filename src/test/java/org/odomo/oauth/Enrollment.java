@@ -55,11 +55,25 @@ public final class Enrollment {
      */
     public static String authorize(WebSession browser, String clientId, String realm, String email, String password,
             List<String> scopes, String verifier, boolean accept) {
+        return authorize(browser, clientId, realm, email, password, scopes, verifier, accept, Map.of());
+    }
+
+    /** As above, with more parameters on the authorization request (an OpenID {@code nonce}). */
+    public static String authorize(WebSession browser, String clientId, String realm, String email, String password,
+            List<String> scopes, String verifier, boolean accept, Map<String, String> extra) {
+        return authorize(browser, clientId, realm, email, password, scopes, verifier, accept, extra, REDIRECT);
+    }
+
+    /** As above, to another registered redirect URI. */
+    public static String authorize(WebSession browser, String clientId, String realm, String email, String password,
+            List<String> scopes, String verifier, boolean accept, Map<String, String> extra, String redirect) {
         String state = "st-" + System.nanoTime();
         StringBuilder url = new StringBuilder("/am/oauth2/authorize?response_type=code&client_id=").append(clientId)
                 .append("&scope=").append(URLEncoder.encode(String.join(" ", scopes), StandardCharsets.UTF_8))
-                .append("&redirect_uri=").append(URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8))
+                .append("&redirect_uri=").append(URLEncoder.encode(redirect, StandardCharsets.UTF_8))
                 .append("&state=").append(state).append("&realm=").append(realm).append("&locale=en-GB");
+        extra.forEach((name, value) -> url.append('&').append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         if (verifier != null) {
             url.append("&code_challenge=").append(challenge(verifier)).append("&code_challenge_method=S256");
         }
@@ -75,7 +89,7 @@ public final class Enrollment {
         HttpResponse<String> resumed = browser.follow(login);
         assertThat(resumed.statusCode()).as(resumed.body()).isEqualTo(302);
         String consentUrl = WebSession.location(resumed);
-        if (accept && consentUrl.startsWith(REDIRECT)) {
+        if (accept && consentUrl.startsWith(redirect)) {
             // The user already consented to these scopes for this app: no consent page again.
             Map<String, String> params = WebSession.query(consentUrl);
             assertThat(params.get("state")).isEqualTo(state);
@@ -97,7 +111,7 @@ public final class Enrollment {
         HttpResponse<String> decided = browser.postRaw("/am/oauth2/authorize", decision.toString());
         assertThat(decided.statusCode()).as(decided.body()).isEqualTo(302);
         String callback = WebSession.location(decided);
-        assertThat(callback).startsWith(REDIRECT);
+        assertThat(callback).startsWith(redirect);
         Map<String, String> params = WebSession.query(callback);
         assertThat(params.get("state")).isEqualTo(state);
         return accept ? params.get("code") : params.get("error");
