@@ -8,6 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -51,7 +54,13 @@ public class CredentialGuard {
     private final PasswordEncoder hashes;
     private final Cache<String, Bucket> sources;
     private final Cache<String, Bucket> principals;
-    private final Cache<String, Boolean> verified;
+    /**
+     * Pairs verified, or being verified, lately. A pair being hashed is here as an unfinished
+     * future, so that concurrent checks of the same secret (an app's burst of calls) wait for that
+     * one hash instead of each computing its own; a mismatch completes with null, which Caffeine
+     * removes at once, so only matches are remembered.
+     */
+    private final AsyncCache<String, Boolean> verified;
     private final Semaphore slots;
     private final Mac digestPrototype;
     private final TimeMeter time;
@@ -75,7 +84,7 @@ public class CredentialGuard {
         this.sources = Caffeine.newBuilder().maximumSize(settings.trackedKeys()).expireAfterAccess(idle).build();
         this.principals = Caffeine.newBuilder().maximumSize(settings.trackedKeys()).expireAfterAccess(idle).build();
         this.verified = Caffeine.newBuilder().maximumSize(settings.verifiedEntries())
-                .expireAfterWrite(settings.verifiedTtl()).build();
+                .expireAfterWrite(settings.verifiedTtl()).buildAsync();
         this.slots = new Semaphore(settings.concurrentChecks(), true);
         try {
             byte[] key = new byte[32];
@@ -119,7 +128,13 @@ public class CredentialGuard {
     public boolean recentlyVerified(CharSequence rawPassword, String encodedPassword) {
         return rawPassword != null && encodedPassword != null && !encodedPassword.isEmpty()
                 && !settings.verifiedTtl().isZero()
-                && verified.getIfPresent(digest(rawPassword, encodedPassword)) != null;
+                && Boolean.TRUE.equals(settled(verified.getIfPresent(digest(rawPassword, encodedPassword))));
+    }
+
+    /** The outcome of a finished verification; null while it runs, when it failed or did not match. */
+    private static Boolean settled(CompletableFuture<Boolean> outcome) {
+        return outcome != null && outcome.isDone() && !outcome.isCompletedExceptionally() ? outcome.getNow(null)
+                : null;
     }
 
     /**
@@ -219,11 +234,33 @@ public class CredentialGuard {
             if (rawPassword == null || encodedPassword == null || encodedPassword.isEmpty()) {
                 return false;
             }
-            boolean remember = !settings.verifiedTtl().isZero();
-            String key = remember ? digest(rawPassword, encodedPassword) : null;
-            if (remember && verified.getIfPresent(key) != null) {
-                return true;
+            if (settings.verifiedTtl().isZero()) {
+                return hash(rawPassword, encodedPassword);
             }
+            String key = digest(rawPassword, encodedPassword);
+            CompletableFuture<Boolean> mine = new CompletableFuture<>();
+            CompletableFuture<Boolean> running = verified.asMap().putIfAbsent(key, mine);
+            if (running != null) {
+                try {
+                    return Boolean.TRUE.equals(running.join());
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
+            try {
+                boolean matches = hash(rawPassword, encodedPassword);
+                mine.complete(matches ? Boolean.TRUE : null);
+                return matches;
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+        }
+
+        private boolean hash(CharSequence rawPassword, String encodedPassword) {
             boolean acquired;
             try {
                 acquired = slots.tryAcquire(settings.checkWait().toNanos(), TimeUnit.NANOSECONDS);
@@ -234,16 +271,11 @@ public class CredentialGuard {
             if (!acquired) {
                 throw new CredentialRefusedException(CredentialRefusedException.Reason.BUSY, 1);
             }
-            boolean matches;
             try {
-                matches = hashes.matches(rawPassword, encodedPassword);
+                return hashes.matches(rawPassword, encodedPassword);
             } finally {
                 slots.release();
             }
-            if (matches && remember) {
-                verified.put(key, Boolean.TRUE);
-            }
-            return matches;
         }
 
         @Override

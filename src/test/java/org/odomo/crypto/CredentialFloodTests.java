@@ -84,6 +84,40 @@ class CredentialFloodTests {
         assertThat(Instant.parse(body.path("timestamp").stringValue())).isBefore(Instant.now().plusSeconds(1));
     }
 
+    /** For {@link #assertOAuthError}: whatever description the authorization server gives, if any. */
+    static final String ANY_DESCRIPTION = new String("(any description)");
+
+    /**
+     * An OAuth error answer, whole: the members OAuth clients read ({@code error}, and
+     * {@code error_description} and {@code error_uri} when given) beside the API error members,
+     * whose code starts with the status and whose message is the description (or the error).
+     */
+    void assertOAuthError(FromAddress.Response r, int status, String error, String description, String uri) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith("application/json");
+        JsonNode body = json.readTree(r.body());
+        Set<String> members = new java.util.HashSet<>(Set.of("error", "code", "uuid", "message", "timestamp"));
+        if (description == ANY_DESCRIPTION && body.has("error_description")) {
+            description = body.path("error_description").stringValue();
+        }
+        if (description != null && description != ANY_DESCRIPTION) {
+            members.add("error_description");
+            assertThat(body.path("error_description").stringValue()).isEqualTo(description);
+        }
+        if (uri != null) {
+            members.add("error_uri");
+            assertThat(body.path("error_uri").stringValue()).isEqualTo(uri);
+        }
+        assertThat(body.propertyNames()).containsExactlyInAnyOrderElementsOf(members);
+        assertThat(body.path("error").stringValue()).isEqualTo(error);
+        assertThat(body.path("code").intValue() / 100).isEqualTo(status);
+        assertThat(body.path("uuid").stringValue())
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(body.path("message").stringValue())
+                .isEqualTo(description != null && description != ANY_DESCRIPTION ? description : error);
+        assertThat(Instant.parse(body.path("timestamp").stringValue())).isBefore(Instant.now().plusSeconds(1));
+    }
+
     /** 429 with Retry-After of at most the time one failure takes to refill (60 s / 5). */
     long assertThrottled(FromAddress.Response r) {
         assertThat(r.status()).as(r.body()).isEqualTo(429);
@@ -157,19 +191,20 @@ class CredentialFloodTests {
             FromAddress.Response r = attacker.post(path, basic(app.clientId(), "guess-" + i),
                     "application/x-www-form-urlencoded", form);
             assertThat(r.status()).as(r.body()).isEqualTo(401);
-            assertThat(json.readTree(r.body())).isEqualTo(json.readTree("{\"error\":\"invalid_client\"}"));
+            // RFC 6749 section 5.2: the error, its description and where it is defined.
+            assertOAuthError(r, 401, "invalid_client", "Client authentication failed: client_secret",
+                    "https://datatracker.ietf.org/doc/html/rfc6749#section-3.2.1");
         }
         FromAddress.Response refused = attacker.post(path, basic(app.clientId(), "guess-x"),
                 "application/x-www-form-urlencoded", form);
         long retry = assertThrottled(refused);
-        assertThat(json.readTree(refused.body())).isEqualTo(json.readTree("""
-                {"error":"temporarily_unavailable",
-                 "error_description":"too many failed authentication attempts; retry in %d s"}""".formatted(retry)));
+        assertOAuthError(refused, 429, "temporarily_unavailable",
+                "too many failed authentication attempts; retry in " + retry + " s", null);
         // The app at its own address gets past client authentication: its made-up code is what is refused.
         FromAddress.Response ok = owner.post(path, basic(app.clientId(), "flooded-secret"),
                 "application/x-www-form-urlencoded", form);
         assertThat(ok.status()).as(ok.body()).isEqualTo(400);
-        assertThat(json.readTree(ok.body())).isEqualTo(json.readTree("{\"error\":\"invalid_grant\"}"));
+        assertOAuthError(ok, 400, "invalid_grant", ANY_DESCRIPTION, null);
     }
 
     @Test

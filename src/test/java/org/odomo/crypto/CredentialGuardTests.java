@@ -155,7 +155,8 @@ class CredentialGuardTests {
         try {
             List<Future<Boolean>> running = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                running.add(pool.submit(() -> guard.encoder().matches("wrong", hash)));
+                String wrong = "wrong-" + i;
+                running.add(pool.submit(() -> guard.encoder().matches(wrong, hash)));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (hashes.inside.get() < 2 && System.nanoTime() < deadline) {
@@ -174,6 +175,39 @@ class CredentialGuardTests {
             }
             assertThat(guard.encoder().matches("secret", hash)).isTrue();
             assertThat(hashes.maxInside.get()).isEqualTo(2);
+        } finally {
+            hashes.gate.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentChecksOfTheSameSecretShareOneHash() throws Exception {
+        CredentialGuard guard = guard(SMALL);
+        String hash = guard.encoder().encode("secret");
+        hashes.gate = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> running = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                running.add(pool.submit(() -> guard.encoder().matches("secret", hash)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (hashes.inside.get() < 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(guard.recentlyVerified("secret", hash)).as("not verified while its hash runs").isFalse();
+            hashes.gate.countDown();
+            for (Future<Boolean> f : running) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(hashes.matches.get()).isEqualTo(1);
+            assertThat(guard.recentlyVerified("secret", hash)).isTrue();
+            // A mismatch is not remembered: the right secret after a wrong one is hashed and passes.
+            assertThat(guard.encoder().matches("other", hash)).isFalse();
+            assertThat(guard.recentlyVerified("other", hash)).isFalse();
+            assertThat(guard.encoder().matches("other", hash)).isFalse();
+            assertThat(hashes.matches.get()).isEqualTo(3);
         } finally {
             hashes.gate.countDown();
             pool.shutdownNow();
