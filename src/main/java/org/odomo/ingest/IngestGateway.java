@@ -38,6 +38,19 @@ public class IngestGateway {
      *                     a message naming another VIN is rejected
      */
     public CompletableFuture<IngestOutcome> submit(byte[] payload, String transportVin) {
+        return submit(payload, transportVin, false);
+    }
+
+    /**
+     * @param transportVin           the VIN the transport saw (the MQTT topic's), or null when it
+     *                               has none; a message naming another VIN is rejected
+     * @param transportAuthenticated whether the transport itself proved that the message comes
+     *                               from {@code transportVin} (a broker that lets only that
+     *                               vehicle's own account publish on its topics). The message may
+     *                               then leave out its credential; one it carries is still checked.
+     */
+    public CompletableFuture<IngestOutcome> submit(byte[] payload, String transportVin,
+            boolean transportAuthenticated) {
         VehicleMessage message;
         try {
             message = codec.decode(payload);
@@ -48,6 +61,11 @@ public class IngestGateway {
         if (transportVin != null && !transportVin.equals(message.vin())) {
             metrics.rejected(IngestOutcome.UNAUTHENTICATED, transportVin,
                     "message for " + message.vin() + " published on the topic of " + transportVin);
+            return CompletableFuture.completedFuture(IngestOutcome.UNAUTHENTICATED);
+        }
+        if (message.credential() == null && (transportVin == null || !transportAuthenticated)) {
+            // The pipeline lets a message without credential through: it may only come from here.
+            metrics.rejected(IngestOutcome.UNAUTHENTICATED, message.vin(), "credential missing");
             return CompletableFuture.completedFuture(IngestOutcome.UNAUTHENTICATED);
         }
         return pipeline.enqueue(message);

@@ -175,7 +175,10 @@ class IngestPipeline implements SmartLifecycle {
         for (Pending p : batch) {
             VehicleMessage m = p.message();
             Vehicle vehicle = vehicles.get(m.vin());
-            if (vehicle == null || !registry.credentialMatchesCached(m.vin(), m.credential())) {
+            // No credential: the gateway let it in because the transport proved the sender, whose
+            // credential must still be in force.
+            if (vehicle == null || (m.credential() != null ? !registry.credentialMatchesCached(m.vin(), m.credential())
+                    : !registry.credentialInForceCached(m.vin()))) {
                 metrics.rejected(IngestOutcome.UNAUTHENTICATED, m.vin(),
                         vehicle == null ? "unknown vehicle" : "credential does not match the VIN");
                 p.done().complete(IngestOutcome.UNAUTHENTICATED);

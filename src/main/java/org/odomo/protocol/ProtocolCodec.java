@@ -81,9 +81,14 @@ public final class ProtocolCodec {
         if (type == null || !type.isUplink()) {
             throw new MalformedMessageException(vin, "type missing or not an uplink type: " + root.path("type"));
         }
-        String credential = root.path("credential").isString() ? root.path("credential").stringValue() : null;
-        if (credential == null || credential.isEmpty() || credential.length() > 200) {
-            throw new MalformedMessageException(vin, "credential missing");
+        // Optional: a transport that proves the sender's identity (a per-vehicle MQTT account) needs
+        // none; whether one is required is the ingest gateway's decision, not the codec's.
+        String credential = null;
+        if (root.has("credential")) {
+            credential = root.path("credential").isString() ? root.path("credential").stringValue() : null;
+            if (credential == null || credential.isEmpty() || credential.length() > 200) {
+                throw new MalformedMessageException(vin, "credential must be a string of 1 to 200 characters");
+            }
         }
         ObjectNode data = root.has("data") ? VehicleDataShapes.checkData(root.get("data")) : null;
         ObjectNode event = null;

@@ -15,6 +15,22 @@ public interface VehicleTransport {
      */
     VehicleLink connect(String vin, Consumer<byte[]> downlink);
 
+    /**
+     * Opens the vehicle's link with its credential, for a transport on which each vehicle
+     * authenticates itself (its own MQTT account); the others ignore the credential.
+     */
+    default VehicleLink connect(String vin, String credential, Consumer<byte[]> downlink) {
+        return connect(vin, downlink);
+    }
+
+    /**
+     * Whether a link opened with the vehicle's credential proves the sender by itself, so that
+     * its messages may leave the credential out of their body.
+     */
+    default boolean linksProveTheVehicle() {
+        return false;
+    }
+
     /** One vehicle's open link. */
     interface VehicleLink extends AutoCloseable {
 

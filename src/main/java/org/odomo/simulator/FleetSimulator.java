@@ -96,7 +96,7 @@ public final class FleetSimulator implements AutoCloseable {
         this.codec = codec;
         this.settings = settings;
         this.clock = clock;
-        this.messenger = new Messenger(codec, settings, new Messenger.Results() {
+        this.messenger = new Messenger(codec, settings, !transport.linksProveTheVehicle(), new Messenger.Results() {
             @Override
             public boolean inline() {
                 return lock.isHeldByCurrentThread();
@@ -133,7 +133,7 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void register(Twin t) {
         int index = t.index;
-        t.link = transport.connect(t.vin(), json -> {
+        t.link = transport.connect(t.vin(), t.spec.credential(), json -> {
             inbox.add(new Downlink(index, json));
             signal();
         });

@@ -30,6 +30,8 @@ final class Messenger {
     }
 
     private final ProtocolCodec codec;
+    /** Left out when the vehicle's own connection already proves who sends. */
+    private final boolean credentialInBody;
     private final SimulatorSettings settings;
     private final Results results;
 
@@ -39,8 +41,9 @@ final class Messenger {
     long pending;
     long dropped;
 
-    Messenger(ProtocolCodec codec, SimulatorSettings settings, Results results) {
+    Messenger(ProtocolCodec codec, SimulatorSettings settings, boolean credentialInBody, Results results) {
         this.codec = codec;
+        this.credentialInBody = credentialInBody;
         this.settings = settings;
         this.results = results;
     }
@@ -56,7 +59,9 @@ final class Messenger {
      */
     void send(Twin t, long now, MessageType type, String sectionName, JsonNode section, ObjectNode data) {
         ObjectNode root = codec.envelope(t.vin(), messageId(++t.counter), Instant.ofEpochSecond(now), type);
-        root.put("credential", t.spec.credential());
+        if (credentialInBody) {
+            root.put("credential", t.spec.credential());
+        }
         if (section != null) {
             root.set(sectionName, section);
         }

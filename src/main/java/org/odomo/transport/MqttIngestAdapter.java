@@ -62,6 +62,8 @@ public class MqttIngestAdapter implements SmartLifecycle {
     private final Counter foreignTopic;
     private final Counter reconnects;
     private final List<Slot> slots = new ArrayList<>();
+    /** With per-vehicle accounts only the vehicle (or the platform) may publish on its topics. */
+    private final boolean brokerProvesSender;
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
@@ -83,6 +85,7 @@ public class MqttIngestAdapter implements SmartLifecycle {
         this.topics = settings.topics();
         this.filter = topics.sharedUplinkFilter(SHARE_GROUP);
         this.gateway = gateway;
+        this.brokerProvesSender = settings.vehicleAccounts() == MqttProperties.VehicleAccounts.DYNAMIC_SECURITY;
         this.acknowledged = uplinkCounter(meters, "acknowledged",
                 "Uplink messages acknowledged to the broker after they were stored or rejected for good");
         this.notAcknowledged = uplinkCounter(meters, "not-acknowledged",
@@ -207,7 +210,7 @@ public class MqttIngestAdapter implements SmartLifecycle {
         }
         CompletableFuture<IngestOutcome> outcome;
         try {
-            outcome = gateway.submit(publish.getPayloadAsBytes(), vin);
+            outcome = gateway.submit(publish.getPayloadAsBytes(), vin, brokerProvesSender);
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import org.odomo.protocol.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * MQTT transport settings ({@code odomo.mqtt.*}), used when {@code odomo.transport=mqtt}. Every
@@ -35,16 +36,40 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                           stored, so this window must cover the messages waiting for and inside
  *                           a database batch; beyond it the broker queues (Mosquitto's
  *                           {@code max_queued_messages}) and then drops.
- * @param vehicleConnections connections shared by all the simulated vehicles of this process
- *                           (the vehicle side of the transport), however many vehicles there are
+ * @param vehicleConnections connections shared by the simulated vehicles of this process that
+ *                           have no broker account of their own (all of them with
+ *                           {@code vehicle-accounts} {@code none})
+ * @param vehicleAccounts    whether each vehicle has a broker account of its own that confines it
+ *                           to its topics: {@code none} (the broker lets any client publish and
+ *                           subscribe; every message carries the vehicle's credential) or
+ *                           {@code dynamic-security} (the platform keeps one Mosquitto
+ *                           dynamic-security client per vehicle, user name its VIN, password its
+ *                           credential; the broker vouches for the sender of an uplink message)
  */
 @ConfigurationProperties("odomo.mqtt")
 public record MqttProperties(String host, int port, String topicPrefix, int connections, String clientIdPrefix,
-        String username, String password, Duration sessionExpiry, int receiveMaximum, int vehicleConnections) {
+        String username, String password, Duration sessionExpiry, int receiveMaximum, int vehicleConnections,
+        VehicleAccounts vehicleAccounts) {
+
+    /** Who the broker lets publish on a vehicle's uplink topics and read its downlink topics. */
+    public enum VehicleAccounts {
+        /** Anyone the broker lets in: the message body's credential is what proves the vehicle. */
+        NONE,
+        /** One dynamic-security client and role per vehicle, kept by the platform. */
+        DYNAMIC_SECURITY
+    }
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,48}");
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFF_FFFEL;
 
+    /** The settings of an open broker (no per-vehicle accounts). */
+    public MqttProperties(String host, int port, String topicPrefix, int connections, String clientIdPrefix,
+            String username, String password, Duration sessionExpiry, int receiveMaximum, int vehicleConnections) {
+        this(host, port, topicPrefix, connections, clientIdPrefix, username, password, sessionExpiry, receiveMaximum,
+                vehicleConnections, null);
+    }
+
+    @ConstructorBinding
     public MqttProperties {
         host = host == null || host.isBlank() ? "127.0.0.1" : host.trim();
         port = port == 0 ? 1883 : port;
@@ -72,6 +97,10 @@ public record MqttProperties(String host, int port, String topicPrefix, int conn
         vehicleConnections = vehicleConnections == 0 ? 4 : vehicleConnections;
         require(vehicleConnections >= 1 && vehicleConnections <= 64, "vehicle-connections", vehicleConnections,
                 "must be between 1 and 64");
+        vehicleAccounts = vehicleAccounts == null ? VehicleAccounts.NONE : vehicleAccounts;
+        // The platform administers the broker's accounts under its own: it must have one.
+        require(vehicleAccounts == VehicleAccounts.NONE || username != null, "username", "(none)",
+                "is required with vehicle-accounts dynamic-security");
     }
 
     /** The topic names under the configured prefix. */

@@ -1,8 +1,10 @@
 package org.odomo.transport;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +18,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -30,6 +33,11 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
  * <p>Connections are opened on the first {@link #connect}, use clean sessions (a simulator
  * that goes away leaves nothing on the broker) and reconnect by themselves; a send while the
  * connection is down fails, and the vehicle sends again later, as the transport contract says.
+ *
+ * <p>With {@code vehicle-accounts} {@code dynamic-security}, a vehicle connected with its
+ * credential has a connection of its own instead, as a real car: user name its VIN, password its
+ * credential, client id its VIN, subscribed to its own downlink only. The broker then confines it
+ * to its topics, and its messages need no credential in their body.
  */
 public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
 
@@ -39,12 +47,64 @@ public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
     private final MqttProperties settings;
     private final Topics topics;
     private final Map<String, Consumer<byte[]>> downlinks = new ConcurrentHashMap<>();
+    /** The connections of vehicles that have one of their own. */
+    private final Set<Mqtt5AsyncClient> own = ConcurrentHashMap.newKeySet();
     private volatile List<Mqtt5AsyncClient> clients;
     private boolean closed;
 
     public MqttVehicleTransport(MqttProperties settings) {
         this.settings = settings;
         this.topics = settings.topics();
+    }
+
+    @Override
+    public boolean linksProveTheVehicle() {
+        return settings.vehicleAccounts() == MqttProperties.VehicleAccounts.DYNAMIC_SECURITY;
+    }
+
+    @Override
+    public VehicleLink connect(String vin, String credential, Consumer<byte[]> downlink) {
+        if (!linksProveTheVehicle() || credential == null) {
+            return connect(vin, downlink);
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the MQTT vehicle transport is closed");
+            }
+        }
+        Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5()
+                .identifier(vin)
+                .serverHost(settings.host())
+                .serverPort(settings.port())
+                .simpleAuth().username(vin).password(credential.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
+                .applyAutomaticReconnect()
+                .buildAsync();
+        own.add(client);
+        // Not waited for: like a car coming into coverage, it sends once connected, and a send
+        // before that fails and is tried again later.
+        client.connectWith().cleanStart(true).send()
+                .thenCompose(ack -> client.subscribeWith().topicFilter(topics.downlinkFilter(vin))
+                        .qos(MqttQos.AT_LEAST_ONCE).callback(publish -> deliver(vin, downlink, publish)).send())
+                .whenComplete((subAck, error) -> {
+                    if (error != null) {
+                        log.debug("simulated vehicle {} not connected yet: {}", vin, error.getMessage());
+                    } else if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+                        log.warn("the broker refused {} its downlink subscription: {}", vin, subAck.getReasonCodes());
+                    }
+                });
+        return new VehicleLink() {
+            @Override
+            public CompletionStage<Void> send(MessageType type, byte[] json) {
+                return publish(client, vin, type, json);
+            }
+
+            @Override
+            public void close() {
+                own.remove(client);
+                MqttClients.disconnectQuietly(client);
+            }
+        };
     }
 
     @Override
@@ -55,18 +115,7 @@ public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
         return new VehicleLink() {
             @Override
             public CompletionStage<Void> send(MessageType type, byte[] json) {
-                if (!type.isUplink()) {
-                    return CompletableFuture.failedFuture(
-                            new IllegalArgumentException(type.wireName() + " is not an uplink message type"));
-                }
-                return client.publishWith().topic(topics.uplink(vin, type)).qos(MqttQos.AT_LEAST_ONCE).payload(json)
-                        .send().thenApply(result -> {
-                            String refusal = MqttClients.refusal(result);
-                            if (refusal != null) {
-                                throw new IllegalStateException(refusal);
-                            }
-                            return null;
-                        });
+                return publish(client, vin, type, json);
             }
 
             @Override
@@ -74,6 +123,21 @@ public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
                 downlinks.remove(vin, downlink);
             }
         };
+    }
+
+    private CompletionStage<Void> publish(Mqtt5AsyncClient client, String vin, MessageType type, byte[] json) {
+        if (!type.isUplink()) {
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException(type.wireName() + " is not an uplink message type"));
+        }
+        return client.publishWith().topic(topics.uplink(vin, type)).qos(MqttQos.AT_LEAST_ONCE).payload(json)
+                .send().thenApply(result -> {
+                    String refusal = MqttClients.refusal(result);
+                    if (refusal != null) {
+                        throw new IllegalStateException(refusal);
+                    }
+                    return null;
+                });
     }
 
     private List<Mqtt5AsyncClient> clients() {
@@ -122,6 +186,14 @@ public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
         return List.copyOf(open);
     }
 
+    private static void deliver(String vin, Consumer<byte[]> handler, Mqtt5Publish publish) {
+        try {
+            handler.accept(publish.getPayloadAsBytes());
+        } catch (RuntimeException e) {
+            log.warn("downlink handler of {} failed", vin, e);
+        }
+    }
+
     private void onDownlink(Mqtt5Publish publish) {
         String vin = topics.vinOf(publish.getTopic().toString());
         Consumer<byte[]> handler = vin == null ? null : downlinks.get(vin);
@@ -147,6 +219,9 @@ public class MqttVehicleTransport implements VehicleTransport, AutoCloseable {
         if (open != null) {
             open.forEach(MqttClients::disconnectQuietly);
         }
+        List<Mqtt5AsyncClient> vehicles = List.copyOf(own);
+        own.clear();
+        vehicles.forEach(MqttClients::disconnectQuietly);
         downlinks.clear();
     }
 }

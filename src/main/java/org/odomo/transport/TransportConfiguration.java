@@ -47,6 +47,12 @@ class TransportConfiguration {
 
     @Bean
     @ConditionalOnProperty(name = "odomo.transport", havingValue = "mqtt")
+    DynamicSecurityAccounts dynamicSecurityAccounts(MqttProperties settings, MeterRegistry meters) {
+        return new DynamicSecurityAccounts(settings, meters);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "odomo.transport", havingValue = "mqtt")
     MqttVehicleTransport mqttVehicleTransport(MqttProperties settings) {
         return new MqttVehicleTransport(settings);
     }

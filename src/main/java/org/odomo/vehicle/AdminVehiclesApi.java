@@ -13,6 +13,7 @@ import org.odomo.api.ApiException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -99,6 +100,21 @@ class AdminVehiclesApi {
             throw new ApiException(ApiErrorCode.CONFLICT, "vehicle " + vin + " is already linked to an account");
         }
         return Map.of("vin", vin, "activationCode", registry.issueActivationCode(vin));
+    }
+
+    /** A new credential for the vehicle (shown once); the old one stops being accepted. */
+    @PostMapping("/admin/v1/vehicles/{vin}/credential")
+    Map<String, Object> replaceCredential(@PathVariable String vin) {
+        find(vin);
+        return Map.of("vin", vin, "credential", registry.replaceCredential(vin));
+    }
+
+    /** Revokes the vehicle's credential: none of its messages is accepted until a new one is issued. */
+    @DeleteMapping("/admin/v1/vehicles/{vin}/credential")
+    ResponseEntity<Void> revokeCredential(@PathVariable String vin) {
+        find(vin);
+        registry.revokeCredential(vin);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/admin/v1/models")

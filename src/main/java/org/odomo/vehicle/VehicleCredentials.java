@@ -16,6 +16,9 @@ public final class VehicleCredentials {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Stored in place of a hash when the credential is revoked: no credential hashes to it. */
+    static final String REVOKED = "revoked";
+
     private VehicleCredentials() {
     }
 

@@ -81,7 +81,44 @@ public class VehicleRegistry {
         Vehicle vehicle = new Vehicle(vin.value(), apiId, request.brand(), model.code(), model.label(),
                 model.motorization(), request.ownerId(), privacy, services, now, now);
         events.publishEvent(new VehicleChanged(vin.value()));
+        events.publishEvent(new VehicleCredentialIssued(vin.value(), credential));
         return new RegisteredVehicle(vehicle, credential);
+    }
+
+    /**
+     * Gives the vehicle a new credential; the old one stops being accepted (at once on this node,
+     * within the cache's time-to-live on the others).
+     *
+     * @return the new credential, which the platform cannot show again
+     * @throws UnknownVehicleException when no such vehicle is registered
+     */
+    @Transactional
+    public String replaceCredential(String vin) {
+        String credential = VehicleCredentials.newCredential();
+        setCredentialHash(vin, VehicleCredentials.hash(credential));
+        events.publishEvent(new VehicleCredentialIssued(vin, credential));
+        return credential;
+    }
+
+    /**
+     * Revokes the vehicle's credential: none of its messages is accepted until it is given a new
+     * one with {@link #replaceCredential}.
+     *
+     * @throws UnknownVehicleException when no such vehicle is registered
+     */
+    @Transactional
+    public void revokeCredential(String vin) {
+        setCredentialHash(vin, VehicleCredentials.REVOKED);
+        events.publishEvent(new VehicleCredentialRevoked(vin));
+    }
+
+    private void setCredentialHash(String vin, String hash) {
+        int updated = jdbc.sql("UPDATE vehicle SET credential_hash = ?, updated_at = ? WHERE vin = ?")
+                .params(hash, Timestamp.from(clock.instant()), vin).update();
+        if (updated == 0) {
+            throw new UnknownVehicleException(vin);
+        }
+        evict(vin);
     }
 
     /** The vehicle, fresh from the database. */
@@ -302,6 +339,16 @@ public class VehicleRegistry {
             return credentialMatches(vin, credential);
         }
         return VehicleCredentials.matches(credential, hit.credentialHash());
+    }
+
+    /**
+     * Whether the vehicle's credential is in force (not revoked), from an already cached entry:
+     * what a message without credential, whose sender the transport proved, is checked against.
+     */
+    public boolean credentialInForceCached(String vin) {
+        Cached hit = cache.get(vin);
+        Optional<Cached> entry = hit != null ? Optional.of(hit) : cached(vin);
+        return entry.map(c -> !VehicleCredentials.REVOKED.equals(c.credentialHash())).orElse(false);
     }
 
     private Optional<Cached> load(String vin) {

@@ -20,14 +20,22 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
 import org.junit.jupiter.api.Test;
+import org.odomo.ingest.IngestGateway;
+import org.odomo.ingest.IngestOutcome;
+import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.WebSession;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The operator API over HTTP: app registration, certificates from CSRs, vehicle onboarding. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -230,5 +238,46 @@ class AdminApiTests {
         HttpResponse<String> services = send("PUT", "/admin/v1/vehicles/" + vin + "/services", "application/json",
                 "{\"services\":[\"TMTS\"]}", OPERATOR);
         assertThat(json.readTree(services.body()).path("services").toString()).isEqualTo("[\"TMTS\"]");
+    }
+    @Autowired
+    IngestGateway gateway;
+
+    @Test
+    void replacesAndRevokesAVehicleCredential() throws Exception {
+        String vin = TestVehicles.newVin();
+        HttpResponse<String> r = send("POST", "/admin/v1/vehicles", "application/json", """
+                {"vin":"%s","brand":"PEUGEOT","model":"P-E208","services":["PARTNER"]}""".formatted(vin), OPERATOR);
+        String first = json.readTree(r.body()).path("credential").stringValue();
+        Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+
+        HttpResponse<String> replaced = send("POST", "/admin/v1/vehicles/" + vin + "/credential", null, null, OPERATOR);
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        JsonNode body = json.readTree(replaced.body());
+        String second = body.path("credential").stringValue();
+        assertThat(body.propertyNames()).containsExactlyInAnyOrder("vin", "credential");
+        assertThat(body.path("vin").stringValue()).isEqualTo(vin);
+        assertThat(second).hasSizeGreaterThan(30).isNotEqualTo(first);
+        assertThat(submit(vin, first, "c1", at)).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        assertThat(submit(vin, second, "c2", at)).isEqualTo(IngestOutcome.STORED);
+
+        HttpResponse<String> revoked = send("DELETE", "/admin/v1/vehicles/" + vin + "/credential", null, null, OPERATOR);
+        assertThat(revoked.statusCode()).isEqualTo(204);
+        assertThat(submit(vin, second, "c3", at)).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        // Not even a transport that proved the sender gets a message of a revoked vehicle in.
+        ObjectNode bare = TestVehicles.telemetry(vin, null, "c4", at, 2.35, 48.85, 80, 1000);
+        bare.remove("credential");
+        assertThat(gateway.submit(TestVehicles.bytes(bare), vin, true).join()).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+
+        HttpResponse<String> unknown = send("POST", "/admin/v1/vehicles/" + TestVehicles.newVin() + "/credential",
+                null, null, OPERATOR);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"code\":40400");
+        assertThat(send("DELETE", "/admin/v1/vehicles/" + vin + "/credential", null, null, null).statusCode())
+                .isEqualTo(401);
+    }
+
+    private IngestOutcome submit(String vin, String credential, String id, Instant at) {
+        return gateway.submit(TestVehicles.bytes(TestVehicles.telemetry(vin, credential, id, at, 2.35, 48.85, 80, 1000)))
+                .join();
     }
 }

@@ -135,6 +135,36 @@ abstract class IngestionScenarios {
     }
 
     @Test
+    void withoutCredentialOnlyATransportThatProvedTheVehicleGetsAMessageIn() {
+        RegisteredVehicle v = register(registry, "P-E208", PrivacyMode.DATA_AND_LOCATION, ConnectedService.PARTNER);
+        RegisteredVehicle other = register(registry, "P-E208", PrivacyMode.DATA_AND_LOCATION, ConnectedService.PARTNER);
+        String vin = v.vehicle().vin();
+        ObjectNode bare = telemetry(vin, null, "n1", t0, 2.35, 48.85, 80, 1000);
+        bare.remove("credential");
+
+        // In-process, or a broker that does not confine its clients: the credential is required.
+        assertThat(gateway.submit(bytes(bare)).join()).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        assertThat(gateway.submit(bytes(bare), vin).join()).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        // The transport proved another vehicle, or a vehicle that is not registered.
+        assertThat(gateway.submit(bytes(bare), other.vehicle().vin(), true).join())
+                .isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        String unknown = newVin();
+        ObjectNode bareUnknown = telemetry(unknown, null, "n2", t0, 2.35, 48.85, 80, 1000);
+        bareUnknown.remove("credential");
+        assertThat(gateway.submit(bytes(bareUnknown), unknown, true).join()).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        // A credential carried anyway is still checked.
+        assertThat(gateway.submit(bytes(telemetry(vin, other.credential(), "n3", t0, 2.35, 48.85, 80, 1000)), vin,
+                true).join()).isEqualTo(IngestOutcome.UNAUTHENTICATED);
+        assertThat(history.messageCount(vin)).isZero();
+
+        assertThat(gateway.submit(bytes(bare), vin, true).join()).isEqualTo(IngestOutcome.STORED);
+        assertThat(gateway.submit(bytes(telemetry(vin, v.credential(), "n4", t0.plusSeconds(1), 2.35, 48.85, 80,
+                1000)), vin, true).join()).isEqualTo(IngestOutcome.STORED);
+        assertThat(history.messageCount(vin)).isEqualTo(2);
+        assertThat(history.messageCount(unknown)).isZero();
+    }
+
+    @Test
     void servicesAndPrivacyDecideWhatIsStored() {
         RegisteredVehicle maintenanceOnly = register(registry, "P-308", PrivacyMode.DATA_AND_LOCATION,
                 ConnectedService.TMTS);

@@ -75,11 +75,22 @@ class ProtocolCodecTests {
                 .satisfies(e -> assertThat(((MalformedMessageException) e).vin()).isEqualTo("VR3UHZKXZMT123456"));
     }
 
+    @Test
+    void theCredentialIsOptionalInTheEnvelope() {
+        VehicleMessage m = decode("{\"v\":1,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"1\",\"at\":\"2026-11-22T08:15:00Z\","
+                + "\"type\":\"lifecycle\",\"lifecycle\":{\"state\":\"Awake\"}}");
+        assertThat(m.credential()).isNull();
+        assertThat(decode(HEAD + "\"type\":\"lifecycle\",\"lifecycle\":{\"state\":\"Awake\"}}").credential())
+                .isEqualTo("secret");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"{\"v\":2,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"1\",\"at\":\"2026-11-22T08:15:00Z\","
             + "\"type\":\"telemetry\",\"credential\":\"c\",\"data\":{}}",
             "{\"v\":1,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"1\",\"at\":\"2026-11-22T08:15:00Z\","
-                    + "\"type\":\"telemetry\",\"data\":{}}",
+                    + "\"type\":\"telemetry\",\"credential\":\"\",\"data\":{}}",
+            "{\"v\":1,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"1\",\"at\":\"2026-11-22T08:15:00Z\","
+                    + "\"type\":\"telemetry\",\"credential\":42,\"data\":{}}",
             "{\"v\":1,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"bad id!\",\"at\":\"2026-11-22T08:15:00Z\","
                     + "\"type\":\"telemetry\",\"credential\":\"c\",\"data\":{}}",
             "{\"v\":1,\"vin\":\"VR3UHZKXZMT123456\",\"id\":\"1\",\"at\":\"22/11/2026\","

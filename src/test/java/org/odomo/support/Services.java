@@ -82,6 +82,8 @@ public final class Services {
         p.put("odomo.mqtt.client-id-prefix", clientIdPrefix);
         // Long enough for a restart within a test, short enough to leave nothing behind for long.
         p.put("odomo.mqtt.session-expiry", "PT3M");
+        // The shared broker is anonymous and has no dynamic-security plugin.
+        p.put("odomo.mqtt.vehicle-accounts", "none");
         return p;
     }
 

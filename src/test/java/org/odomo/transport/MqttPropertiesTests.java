@@ -22,6 +22,7 @@ class MqttPropertiesTests {
         assertThat(p.sessionExpiry()).isEqualTo(Duration.ofHours(1));
         assertThat(p.receiveMaximum()).isEqualTo(10_000);
         assertThat(p.vehicleConnections()).isEqualTo(4);
+        assertThat(p.vehicleAccounts()).isEqualTo(MqttProperties.VehicleAccounts.NONE);
         assertThat(p.platformClientId(2)).isEqualTo("node-a-2");
         assertThat(new MqttProperties(null, 0, "fleet/", 0, null, null, null, null, 0, 0).topicPrefix())
                 .isEqualTo("fleet");
@@ -47,5 +48,12 @@ class MqttPropertiesTests {
                 .hasMessageContaining("odomo.mqtt.receive-maximum");
         assertThatThrownBy(() -> new MqttProperties(null, 0, null, 0, "n", null, null, null, 0, 100))
                 .hasMessageContaining("odomo.mqtt.vehicle-connections");
+        // The platform administers the vehicles' accounts under an account of its own.
+        assertThatThrownBy(() -> new MqttProperties(null, 0, null, 0, "n", null, null, null, 0, 0,
+                MqttProperties.VehicleAccounts.DYNAMIC_SECURITY))
+                .hasMessageContaining("odomo.mqtt.username").hasMessageContaining("dynamic-security");
+        assertThat(new MqttProperties(null, 0, null, 0, "n", "odomo-platform", "pw", null, 0, 0,
+                MqttProperties.VehicleAccounts.DYNAMIC_SECURITY).vehicleAccounts())
+                .isEqualTo(MqttProperties.VehicleAccounts.DYNAMIC_SECURITY);
     }
 }
