@@ -542,6 +542,48 @@ class AuthorizationMatrixTests {
         return reads;
     }
 
+    /**
+     * The reference answers themselves come from the platform: the status must hold every member
+     * of the full data sample the vehicle sent (named as the protocol names them, which are the API's)
+     * that the vehicle type produces, so that a member the platform drops everywhere is caught too.
+     */
+    private void checkReferenceHoldsWhatWasSent(Vehicle vehicle, Map<Read, JsonNode> reads, Map<String, String> wrong) {
+        JsonNode sent = json.readTree(fullStatus(vehicle.motorization()));
+        Cell fullyShared = new Cell(ALL, vehicle);
+        Set<String> status = new TreeSet<>();
+        ApiMembers.leaves(sent, "", (path, value) -> {
+            String located = path.startsWith("position.coordinates") ? "geometry" + path.substring("position".length())
+                    : path.startsWith("position.") ? "properties" + path.substring("position".length()) : null;
+            String inTelemetry = located != null ? "_embedded.extension.location." + located
+                    : path.startsWith("maintenance.") ? "_embedded.extension." + path
+                    : path.startsWith("privacy.") || path.startsWith("environment.") ? path : "vehicle." + path;
+            ApiMembers.Match m = ApiMembers.match("telemetry", inTelemetry);
+            if (m != null && !m.item().equals(ApiMembers.STRUCTURE)
+                    && visible(ApiMembers.catalog().get(m.item()), fullyShared)) {
+
+                String inStatus = located != null ? "lastPosition." + located : path;
+                if (ApiMembers.match("status", inStatus) != null) {
+                    status.add(inStatus);
+                }
+            }
+        });
+        for (Map.Entry<Read, JsonNode> e : reads.entrySet()) {
+            Set<String> members = new TreeSet<>();
+            Set<String> expected;
+            if (e.getKey().path().endsWith("/status")) {
+                ApiMembers.leaves(e.getValue(), "", (path, value) -> members.add(path));
+                expected = status;
+            } else {
+                continue;
+            }
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(members);
+            if (!missing.isEmpty()) {
+                wrong.put("reference " + vehicle.modelCode() + " GET " + e.getKey().path(), "sent but missing " + missing);
+            }
+        }
+    }
+
     private void share(Vehicle vehicle, Set<ConnectedService> services, PrivacyMode mode) {
         for (ConnectedService s : ConnectedService.values()) {
             if (services.contains(s)) {
@@ -563,6 +605,7 @@ class AuthorizationMatrixTests {
         int cells = 0;
         for (Vehicle original : vehicles) {
             Map<Read, JsonNode> reads = referenceReads(original);
+            checkReferenceHoldsWhatWasSent(original, reads, wrong);
             Map<String, JsonNode> byPath = new HashMap<>();
             reads.forEach((read, body) -> byPath.put(read.path(), body));
             for (Set<ConnectedService> services : SERVICE_SETS) {
