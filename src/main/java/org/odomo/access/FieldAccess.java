@@ -85,7 +85,11 @@ public final class FieldAccess {
                 return false;
             }
         }
-        return true;
+        // A place is geolocation whichever scope grants it (an alarm trigger's is granted by
+        // data:telemetry): the "Data" privacy mode and services without the position hide it.
+        // (A light's position is front or rear, no place.)
+        boolean place = rule.catalogName().endsWith("position") && !rule.catalogName().startsWith("Lighting");
+        return !place || uploadable.contains(DataCategory.POSITION);
     }
 
     /** Whether a whole data category (an alert list, a trip list...) can be shown at all. */

@@ -322,8 +322,9 @@ class HistoryApi {
                 keys, paging.offset, paging.limit(Long.MAX_VALUE));
         List<ObjectNode> items = new ArrayList<>();
         for (VehicleHistory.StoredMessage m : page.items()) {
-            items.add(telemetryView(ctx, m, types, extensions));
+            telemetryView(ctx, m, types, extensions).ifPresent(items::add);
         }
+        long total = items.isEmpty() && !page.items().isEmpty() ? 0 : page.total();
         Map<String, String> q = query(timestamps, indexRange);
         if (!types.isEmpty()) {
             q.put("type", String.join(",", types));
@@ -331,10 +332,14 @@ class HistoryApi {
         if (!extensions.isEmpty()) {
             q.put("extension", String.join(",", extensions));
         }
-        return ok(paging.page(caller.clientId(), path, q, "telemetries", items, page.total()));
+        return ok(paging.page(caller.clientId(), path, q, "telemetries", items, total));
     }
 
-    private ObjectNode telemetryView(Ctx ctx, VehicleHistory.StoredMessage m, Set<String> types, Set<String> extensions) {
+    /**
+     * A telemetry item as the caller may see it; empty when none of its data is visible, since
+     * its links and time alone would tell when the vehicle sent data the caller may not see.
+     */
+    private Optional<ObjectNode> telemetryView(Ctx ctx, VehicleHistory.StoredMessage m, Set<String> types, Set<String> extensions) {
         JsonNode stored = JSON.readTree(m.body());
         JsonNode data = stored.path("data");
         ObjectNode json = JsonNodeFactory.instance.objectNode();
@@ -394,8 +399,7 @@ class HistoryApi {
         if (!extension.isEmpty()) {
             json.putObject("_embedded").set("extension", extension);
         }
-        ctx.fields.filter("telemetry", json);
-        return json;
+        return ctx.fields.filter("telemetry", json) ? Optional.of(json) : Optional.empty();
     }
 
     /** Telemetry objects carry no per-part createdAt: the item's own createdAt says when. */

@@ -215,15 +215,30 @@ class MqttAcknowledgementTests {
      * ids of the messages the broker delivers again because they were never acknowledged. The
      * session is left as it was found: nothing is acknowledged here.
      */
-    private static List<String> messageIdsPendingIn(String clientId) throws Exception {
+    private List<String> messageIdsPendingIn(String clientId) throws Exception {
         List<String> ids = new CopyOnWriteArrayList<>();
         ProtocolCodec codec = new ProtocolCodec();
+        String marker = "marker-" + Services.shortId();
+        CompletableFuture<Void> markerSeen = new CompletableFuture<>();
         Mqtt5AsyncClient inspector = MqttClients.builder(Services.vehicleSide("odomo-it"), clientId).buildAsync();
-        inspector.publishes(MqttGlobalPublishFilter.ALL, publish -> ids.add(
-                codec.readTree(publish.getPayloadAsBytes()).path("id").stringValue()), Runnable::run, true);
+        inspector.publishes(MqttGlobalPublishFilter.ALL, publish -> {
+            String id = codec.readTree(publish.getPayloadAsBytes()).path("id").stringValue();
+            if (marker.equals(id)) {
+                // Only the marker is acknowledged: the session keeps what it held.
+                publish.acknowledge();
+                markerSeen.complete(null);
+            } else {
+                ids.add(id);
+            }
+        }, Runnable::run, true);
         var connAck = inspector.connectWith().cleanStart(false).sessionExpiryInterval(180).send().get(10, TimeUnit.SECONDS);
         assertThat(connAck.isSessionPresent()).as("the node's session is still on the broker").isTrue();
-        Thread.sleep(1500);
+        // The broker resends a resumed session's unacknowledged messages before any new one: once
+        // a message sent now arrives, every pending one has.
+        try (VehicleLink markerLink = vehicles.connect("VR3UHZKXZMT999999", bytes -> { })) {
+            send(markerLink, ("{\"id\":\"" + marker + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        markerSeen.get(10, TimeUnit.SECONDS);
         inspector.disconnect().get(10, TimeUnit.SECONDS);
         return ids;
     }
