@@ -25,8 +25,12 @@ import org.odomo.account.AccountManagement;
 import org.odomo.apps.App;
 import org.odomo.apps.AppRegistration;
 import org.odomo.apps.AppRegistry;
+import org.odomo.ingest.IngestGateway;
+import org.odomo.ingest.IngestOutcome;
+import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.Enrollment;
 import org.odomo.oauth.WebSession;
+import org.odomo.protocol.MessageType;
 import org.odomo.protocol.ProtocolCodec;
 import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
@@ -50,6 +54,7 @@ import org.springframework.test.context.ActiveProfiles;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Data minimisation over HTTP: an app granted one data scope reads every read operation of
@@ -81,6 +86,8 @@ class SingleScopeReadTests {
     VehicleTransport transport;
     @Autowired
     ProtocolCodec codec;
+    @Autowired
+    IngestGateway gateway;
 
     final JsonMapper json = JsonMapper.builder().build();
     final Map<String, Set<String>> catalogScopes = new HashMap<>();
@@ -110,12 +117,14 @@ class SingleScopeReadTests {
         FleetSimulator fleet = new FleetSimulator(transport, codec, SimulatorSettings.defaults().withSeed(11)
                 .withRareEventFactor(600).withIntroSpreadSeconds(120), clock);
         // A plug-in hybrid (fuel and electric energy, thermic engine, alarm) and an electric car.
+        List<RegisteredVehicle> registered = new ArrayList<>();
         int i = 0;
         for (String model : List.of("P-3008H", "P-E208")) {
             String vin = String.format("VR3SSC%011d", (System.nanoTime() / 1000 + i * 7919L) % 100_000_000_000L);
             RegisteredVehicle v = registry.register(new NewVehicle(vin, Brand.PEUGEOT, model, owner.id(),
                     PrivacyMode.DATA_AND_LOCATION, EnumSet.of(ConnectedService.PARTNER)));
             vehicleIds.add(v.vehicle().apiId());
+            registered.add(v);
             fleet.add(new SimulatedVehicle(vin, model, v.credential(), PrivacyMode.DATA_AND_LOCATION,
                     EnumSet.allOf(DataCategory.class), 2.3 + i * 0.05, 48.85));
             i++;
@@ -131,6 +140,17 @@ class SingleScopeReadTests {
             fleet.runDue();
         }
         fleet.close();
+        // What the simulated days hold depends on the time of day they start at; a collision is
+        // rare, so each car also reports one, sent after the simulated days, to be sure there is one.
+        for (RegisteredVehicle v : registered) {
+            ObjectNode collision = TestVehicles.envelope(v.vehicle().vin(), v.credential(), "single-scope-collision",
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60), MessageType.EVENT);
+            collision.set("event", json.readTree("{\"name\":\"collision\",\"collision\":{\"details\":"
+                    + "[{\"side\":\"Front\",\"severity\":\"Minor\"}],\"tippedOver\":false,\"pedestrian\":false}}"));
+            collision.set("data", json.readTree("{\"position\":{\"coordinates\":[2.32,48.82,35.0],\"heading\":90,"
+                    + "\"signalQuality\":4,\"type\":\"Acquire\",\"fixStatus\":\"3D\"}}"));
+            assertThat(gateway.submit(TestVehicles.bytes(collision)).join()).isEqualTo(IngestOutcome.STORED);
+        }
         for (String scope : List.of(Scopes.TELEMETRY, Scopes.POSITION, Scopes.TRIP, Scopes.ALERT, Scopes.COLLISION)) {
             tokens.put(scope, token(List.of(scope)));
         }
