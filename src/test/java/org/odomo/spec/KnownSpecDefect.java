@@ -33,8 +33,11 @@ public enum KnownSpecDefect {
             + " clients are written for sends an array of energy items, each an Energy with, on the electric"
             + " item, the older 'charging' object (EnergyCharging) directly on it: either shape is accepted"),
     CHARGING_SCHEDULE_PREFERENCES("OnboardCapabilities' remote charging schedule requires a member"
-            + " 'preferences' that it never declares: it is accepted as a boolean (the capability of setting"
-            + " charging preferences, like the schedule's other capability flags)");
+            + " 'preferences' that is declared beside the schedule instead of inside it (an indentation slip):"
+            + " inside the schedule it is read with that declaration"),
+    REQUIRED_TIMESTAMP_UNDECLARED("a schema requires 'createdAt' (or 'updatedAt') without any of its parts"
+            + " declaring it (api-b2b's VehicleCapabilities): read as the date-time that every other"
+            + " createdAt/updatedAt of the file is");
 
     private final String description;
 

@@ -220,13 +220,18 @@ public final class OpenApiSpec {
     }
 
     private synchronized Schema compile(String pointer, boolean strict) {
+        return registry.getSchema(translate(pointer, strict));
+    }
+
+    /** The JSON Schema that a schema of the file translates to (to look at when a result surprises). */
+    synchronized ObjectNode translate(String pointer, boolean strict) {
         ObjectNode defs = strict ? strictDefs : lenientDefs;
         ObjectNode schema = NODES.objectNode();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         JsonNode translated = new Translator(defs, strict).value(at(pointer), pointer);
         schema.set("$defs", defs.deepCopy());
         schema.set("allOf", NODES.arrayNode().add(translated));
-        return registry.getSchema(schema);
+        return schema;
     }
 
     // ---- the translation of OpenAPI 3.0 schema objects into JSON Schema 2020-12
@@ -274,6 +279,7 @@ public final class OpenApiSpec {
                 }
                 return NODES.objectNode().put("$ref", "#/$defs/" + name.replace("~", "~0").replace("/", "~1"));
             }
+            schema = declareRequiredTimestamps(flatten(schema, pointer));
             ObjectNode out = NODES.objectNode();
             boolean typed = false;
             for (Map.Entry<String, Object> e : schema.entrySet()) {
@@ -351,6 +357,111 @@ public final class OpenApiSpec {
             }
             return out;
         }
+    }
+
+    /**
+     * Merges the parts of an allOf into one schema: the members that several parts describe
+     * become one member described by all of them (allOf), so that closing a value in strict mode
+     * sees every member any part declares at every depth, as the file means. What is not a
+     * member description (oneOf, enum...) stays as an allOf part.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> flatten(Map<String, Object> schema, String pointer) {
+        if (!(schema.get("allOf") instanceof List<?> parts)) {
+            return schema;
+        }
+        List<Map<String, Object>> pieces = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Object part = parts.get(i);
+            String at = pointer + "/allOf/" + i;
+            if (part instanceof Map<?, ?> m && m.get("$ref") instanceof String ref) {
+                if (m.size() > 1) {
+                    note(KnownSpecDefect.REF_SIBLINGS);
+                }
+                at = refPointer(ref);
+                part = resolve(part);
+                at = pointerOf(parts.get(i), at);
+            }
+            if (!(part instanceof Map<?, ?> m)) {
+                throw new IllegalStateException("not a schema at " + at);
+            }
+            pieces.add(flatten((Map<String, Object>) m, at));
+        }
+        Map<String, Object> own = new LinkedHashMap<>(schema);
+        own.remove("allOf");
+        pieces.add(own);
+        Map<String, Object> merged = new LinkedHashMap<>();
+        Map<String, List<Object>> properties = new LinkedHashMap<>();
+        Set<String> required = new LinkedHashSet<>();
+        List<Object> rest = new ArrayList<>();
+        for (Map<String, Object> piece : pieces) {
+            Map<String, Object> other = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : piece.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                switch (key) {
+                    case "properties" -> ((Map<String, Object>) e.getValue()).forEach((name, d) -> properties
+                            .computeIfAbsent(String.valueOf(name), k -> new ArrayList<>()).add(d));
+                    case "required" -> {
+                        if (!(e.getValue() instanceof List<?> names)) {
+                            throw new IllegalStateException("'required' is not a list in " + pointer);
+                        }
+                        names.forEach(n -> required.add(String.valueOf(n)));
+                    }
+                    case "type" -> {
+                        Object before = merged.putIfAbsent("type", e.getValue());
+                        if (before != null && !before.equals(e.getValue())) {
+                            throw new IllegalStateException("allOf parts of different types in " + pointer);
+                        }
+                    }
+                    case "nullable" -> merged.putIfAbsent("nullable", e.getValue());
+                    default -> {
+                        if (!ANNOTATIONS.contains(key) && !key.startsWith("x-")) {
+                            other.put(key, e.getValue());
+                        }
+                    }
+                }
+            }
+            if (!other.isEmpty()) {
+                rest.add(other);
+            }
+        }
+        if (!properties.isEmpty()) {
+            Map<String, Object> props = new LinkedHashMap<>();
+            properties.forEach((name, descriptions) -> props.put(name, descriptions.size() == 1 ? descriptions.get(0)
+                    : new LinkedHashMap<>(Map.of("allOf", descriptions))));
+            merged.put("properties", props);
+        }
+        if (!required.isEmpty()) {
+            merged.put("required", new ArrayList<>(required));
+        }
+        if (!rest.isEmpty()) {
+            merged.put("allOf", rest);
+        }
+        return merged;
+    }
+
+    /** A createdAt/updatedAt that a schema requires but no part of it declares is the usual date-time. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> declareRequiredTimestamps(Map<String, Object> schema) {
+        if (!(schema.get("required") instanceof List<?> required) || schema.containsKey("allOf")
+                || schema.containsKey("oneOf") || schema.containsKey("anyOf")) {
+            return schema;
+        }
+        Map<String, Object> properties = schema.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p
+                : Map.of();
+        Map<String, Object> copy = null;
+        for (String time : List.of("createdAt", "updatedAt")) {
+            if (required.contains(time) && !properties.containsKey(time)) {
+                if (copy == null) {
+                    copy = new LinkedHashMap<>(schema);
+                    copy.put("properties", new LinkedHashMap<>(properties));
+                }
+                ((Map<String, Object>) copy.get("properties")).put(time, Map.of("type", "string", "format",
+                        "date-time"));
+                note(KnownSpecDefect.REQUIRED_TIMESTAMP_UNDECLARED);
+            }
+        }
+        return copy == null ? schema : copy;
     }
 
     // ---- the published file's known defects, patched before translation
