@@ -36,7 +36,7 @@ public enum KnownSpecDefect {
             + " 'preferences' that is declared beside the schedule instead of inside it (an indentation slip):"
             + " inside the schedule it is read with that declaration"),
     REQUIRED_TIMESTAMP_UNDECLARED("a schema requires 'createdAt' (or 'updatedAt') without any of its parts"
-            + " declaring it (api-b2b's VehicleCapabilities): read as the date-time that every other"
+            + " declaring it (for instance api-b2b's VehicleCapabilities): read as the date-time that every other"
             + " createdAt/updatedAt of the file is");
 
     private final String description;
