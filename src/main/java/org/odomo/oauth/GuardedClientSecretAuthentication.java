@@ -1,27 +1,17 @@
 package org.odomo.oauth;
 
-import java.io.IOException;
-
 import org.odomo.apps.AppRegistry;
 import org.odomo.crypto.CredentialGuard;
 import org.odomo.crypto.CredentialRefusedException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
-import org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
-import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Client authentication by secret at the token, revocation and introspection endpoints, behind
@@ -90,42 +80,18 @@ final class GuardedClientSecretAuthentication {
         }
     }
 
-    /** A client authentication the guard refused, answered 429 or 503 with Retry-After. */
+    /** A client authentication the guard refused, answered 429 or 503 with Retry-After ({@link OAuthErrorResponses}). */
     static final class Refused extends OAuth2AuthenticationException {
-        private final CredentialRefusedException cause;
+        private final CredentialRefusedException refusal;
 
-        Refused(CredentialRefusedException cause) {
+        Refused(CredentialRefusedException refusal) {
             // The error RFC 6749 defines for a server that is temporarily unable to handle a request.
-            super(new OAuth2Error("temporarily_unavailable", cause.getMessage(), null), cause);
-            this.cause = cause;
+            super(new OAuth2Error("temporarily_unavailable", refusal.getMessage(), null), refusal);
+            this.refusal = refusal;
         }
-    }
 
-    /**
-     * Answers failed client authentications: refusals with their status and Retry-After, the
-     * rest as the authorization server does (401 for {@code invalid_client}, else 400, with the
-     * error code only).
-     */
-    static final class FailureHandler implements AuthenticationFailureHandler {
-        private final OAuth2ErrorHttpMessageConverter errors = new OAuth2ErrorHttpMessageConverter();
-
-        @Override
-        public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-                AuthenticationException exception) throws IOException {
-            SecurityContextHolder.clearContext();
-            ServletServerHttpResponse http = new ServletServerHttpResponse(response);
-            if (exception instanceof Refused refused) {
-                boolean throttled = refused.cause.reason() == CredentialRefusedException.Reason.THROTTLED;
-                http.setStatusCode(throttled ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE);
-                http.getHeaders().set("Retry-After", Long.toString(refused.cause.retryAfterSeconds()));
-                errors.write(refused.getError(), null, http);
-                return;
-            }
-            OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
-                    : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT);
-            http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode())
-                    ? HttpStatus.UNAUTHORIZED : HttpStatus.BAD_REQUEST);
-            errors.write(new OAuth2Error(error.getErrorCode()), null, http);
+        CredentialRefusedException refusal() {
+            return refusal;
         }
     }
 }
