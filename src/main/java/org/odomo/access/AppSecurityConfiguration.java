@@ -7,6 +7,7 @@ import java.util.Base64;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiErrorWriter;
 import org.odomo.apps.AppRegistry;
+import org.odomo.crypto.CredentialCheckpoint;
 import org.odomo.crypto.CredentialGuard;
 import org.odomo.crypto.CredentialRefusedException;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +42,47 @@ class AppSecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /** The same check as {@link AppCredentialsFilter}, for the credential gate that runs ahead of the chain. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
+    CredentialCheckpoint appCredentialsCheckpoint(AppRegistry apps) {
+        return new CredentialCheckpoint() {
+            @Override
+            public Attempt attempt(HttpServletRequest request) {
+                if (!capabilityPath(CredentialCheckpoint.path(request))) {
+                    return null;
+                }
+                Basic basic = CredentialCheckpoint.basic(request);
+                if (basic == null || basic.user().isEmpty()) {
+                    return null;
+                }
+                return new Attempt(AppRegistry.CREDENTIAL_REALM, basic.user(), basic.secret(),
+                        () -> apps.secretHash(basic.user()).orElse(null));
+            }
+
+            @Override
+            public void refuse(HttpServletResponse response, CredentialRefusedException refused) throws IOException {
+                AppSecurityConfiguration.refuse(response, refused);
+            }
+        };
+    }
+
+    /** {@code /connectedcar/v3/vehicle/*} and {@code /connectedcar/v3/vehicles/*}: one segment after. */
+    static boolean capabilityPath(String path) {
+        for (String prefix : new String[] {"/connectedcar/v3/vehicle/", "/connectedcar/v3/vehicles/"}) {
+            if (path.startsWith(prefix)) {
+                return path.indexOf('/', prefix.length()) < 0;
+            }
+        }
+        return false;
+    }
+
+    static void refuse(HttpServletResponse response, CredentialRefusedException refused) throws IOException {
+        response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+        ApiErrorWriter.write(response, refused.reason() == CredentialRefusedException.Reason.THROTTLED
+                ? ApiErrorCode.TOO_MANY_FAILED_ATTEMPTS : ApiErrorCode.UNAVAILABLE, refused.getMessage());
     }
 
     static final class AppCredentialsFilter extends OncePerRequestFilter {
@@ -90,9 +132,7 @@ class AppSecurityConfiguration {
                         attempt.succeeded();
                     }
                 } catch (CredentialRefusedException refused) {
-                    response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
-                    ApiErrorWriter.write(response, refused.reason() == CredentialRefusedException.Reason.THROTTLED
-                            ? ApiErrorCode.TOO_MANY_FAILED_ATTEMPTS : ApiErrorCode.UNAVAILABLE, refused.getMessage());
+                    refuse(response, refused);
                     return;
                 }
             }

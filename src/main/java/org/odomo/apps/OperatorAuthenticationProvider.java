@@ -61,6 +61,11 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
         return operator(name);
     }
 
+    /** The hash a password presented with this name is checked against: null for a wrong name. */
+    String storedHashFor(String name) {
+        return MessageDigest.isEqual(usernameDigest, sha256(name)) ? passwordHash : null;
+    }
+
     private static Authentication operator(String name) {
         return UsernamePasswordAuthenticationToken.authenticated(name, null,
                 List.of(new SimpleGrantedAuthority("ROLE_OPERATOR")));

@@ -43,11 +43,10 @@ class OperatorSecurityConfiguration {
             + " img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none';"
             + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** The operator's account, checked by the operator chain and, for throttled attempts, ahead of it. */
     @Bean
-    @Order(3)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain operatorChain(HttpSecurity http, OperatorProperties operator, CredentialGuard guard)
-            throws Exception {
+    OperatorCheckpoint operatorCheckpoint(OperatorProperties operator, CredentialGuard guard) {
         String password = operator.password();
         if (password == null || password.isBlank()) {
             byte[] random = new byte[18];
@@ -55,7 +54,15 @@ class OperatorSecurityConfiguration {
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             log.warn("no odomo.operator.password set; the operator password for this run is: {}", password);
         }
-        var provider = new OperatorAuthenticationProvider(operator.username(), guard.encoder().encode(password), guard);
+        return new OperatorCheckpoint(
+                new OperatorAuthenticationProvider(operator.username(), guard.encoder().encode(password), guard));
+    }
+
+    @Bean
+    @Order(3)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
+    SecurityFilterChain operatorChain(HttpSecurity http, OperatorCheckpoint operator) throws Exception {
+        var provider = operator.provider();
         http.securityMatcher("/admin/**", "/actuator/**")
                 .authenticationManager(new ProviderManager(provider))
                 .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health/**", "/actuator/info").permitAll()

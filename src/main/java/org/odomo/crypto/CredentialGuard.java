@@ -27,6 +27,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 
 /**
@@ -110,14 +111,37 @@ public class CredentialGuard {
         if (!probe.isConsumed()) {
             throw throttled(probe);
         }
-        String principalKey = realm + '\u0000' + (principal == null ? "" : principal);
-        Bucket byPrincipal = principals.get(principalKey, k -> newBucket(settings.failuresPerPrincipal()));
+        Bucket byPrincipal = principals.get(principalKey(realm, principal),
+                k -> newBucket(settings.failuresPerPrincipal()));
         ConsumptionProbe principalProbe = byPrincipal.tryConsumeAndReturnRemaining(1);
         if (!principalProbe.isConsumed()) {
             bySource.addTokens(1);
             throw throttled(principalProbe);
         }
         return new Attempt(bySource, byPrincipal);
+    }
+
+    /**
+     * How long an attempt to authenticate {@code principal} from {@code source} has to wait before
+     * {@link #begin} would start it: zero if it would now. Spends nothing and tracks nothing new (an
+     * address or login not tracked has its whole budget), so that a throttled attempt can be turned
+     * away before any other work is done for it.
+     */
+    public long nanosUntilAllowed(String realm, String principal, String source) {
+        return Math.max(nanosUntilAllowed(sources.getIfPresent(sourceKey(source))),
+                nanosUntilAllowed(principals.getIfPresent(principalKey(realm, principal))));
+    }
+
+    private static long nanosUntilAllowed(Bucket budget) {
+        if (budget == null) {
+            return 0;
+        }
+        EstimationProbe probe = budget.estimateAbilityToConsume(1);
+        return probe.canBeConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+    }
+
+    private static String principalKey(String realm, String principal) {
+        return realm + '\u0000' + (principal == null ? "" : principal);
     }
 
     /**
@@ -185,7 +209,12 @@ public class CredentialGuard {
     }
 
     private static CredentialRefusedException throttled(ConsumptionProbe probe) {
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + 999_999_999L));
+        return throttled(probe.getNanosToWaitForRefill());
+    }
+
+    /** The refusal of an attempt that may be retried in {@code nanos}, announced in whole seconds, at least 1. */
+    static CredentialRefusedException throttled(long nanos) {
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(Math.max(0, nanos) + 999_999_999L));
         return new CredentialRefusedException(CredentialRefusedException.Reason.THROTTLED, seconds);
     }
 

@@ -24,11 +24,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param verifiedTtl          how long a verified (principal, secret) pair is accepted without hashing;
  *                             zero turns this off
  * @param verifiedEntries      at most this many verified pairs are remembered
+ * @param refusalDelay         how long an attempt from a throttled address or against a throttled
+ *                             login is held before its refusal is sent (its Retry-After if shorter),
+ *                             without holding a request thread, so that a flooding connection makes
+ *                             about one attempt per delay instead of one per round trip; zero answers
+ *                             at once
+ * @param heldRefusals         at most this many refusals are held at once; beyond, the refusal is sent
+ *                             at once and the connection closed
  */
 @ConfigurationProperties("odomo.credentials")
 public record CredentialProperties(Integer failuresPerSource, Integer failuresPerPrincipal, Duration failureWindow,
         Integer trackedKeys, Integer concurrentChecks, Duration checkWait, Duration verifiedTtl,
-        Integer verifiedEntries) {
+        Integer verifiedEntries, Duration refusalDelay, Integer heldRefusals) {
 
     public CredentialProperties {
         failuresPerSource = positive(failuresPerSource, 10, "failures-per-source");
@@ -43,14 +50,16 @@ public record CredentialProperties(Integer failuresPerSource, Integer failuresPe
         checkWait = checkWait == null ? Duration.ofMillis(200) : checkWait;
         verifiedTtl = verifiedTtl == null ? Duration.ofMinutes(1) : verifiedTtl;
         verifiedEntries = positive(verifiedEntries, 10_000, "verified-entries");
-        if (checkWait.isNegative() || verifiedTtl.isNegative()) {
+        refusalDelay = refusalDelay == null ? Duration.ofSeconds(1) : refusalDelay;
+        heldRefusals = positive(heldRefusals, 1000, "held-refusals");
+        if (checkWait.isNegative() || verifiedTtl.isNegative() || refusalDelay.isNegative()) {
             throw new IllegalArgumentException("odomo.credentials durations must not be negative");
         }
     }
 
     /** The defaults. */
     public static CredentialProperties defaults() {
-        return new CredentialProperties(null, null, null, null, null, null, null, null);
+        return new CredentialProperties(null, null, null, null, null, null, null, null, null, null);
     }
 
     private static int positive(Integer value, int otherwise, String name) {

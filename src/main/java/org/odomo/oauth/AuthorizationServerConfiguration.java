@@ -71,6 +71,9 @@ class AuthorizationServerConfiguration {
     static final String AUTHORIZE = "/am/oauth2/authorize";
     static final String TOKEN = "/am/oauth2/access_token";
     static final String REVOKE = "/am/oauth2/token/revoke";
+    static final String INTROSPECT = "/am/oauth2/introspect";
+    static final String PAR = "/am/oauth2/par";
+    static final String DEVICE_AUTHORIZATION = "/am/oauth2/device_authorization";
     static final String CONSENT = "/am/oauth2/consent";
     static final String LOGIN = "/am/login";
 
@@ -87,8 +90,7 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof ClientSecretAuthenticationProvider
                                                 ? new GuardedClientSecretAuthentication.Provider(provider, guard, apps)
-                                                : provider))
-                                .errorResponseHandler(new GuardedClientSecretAuthentication.FailureHandler(errors)))
+                                                : provider)))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
                         .tokenEndpoint(token -> token.errorResponseHandler(errors))
                         .tokenIntrospectionEndpoint(introspection -> introspection.errorResponseHandler(errors)
@@ -115,12 +117,12 @@ class AuthorizationServerConfiguration {
                 .authorizationEndpoint(AUTHORIZE)
                 .tokenEndpoint(TOKEN)
                 .tokenRevocationEndpoint(REVOKE)
-                .tokenIntrospectionEndpoint("/am/oauth2/introspect")
+                .tokenIntrospectionEndpoint(INTROSPECT)
                 .jwkSetEndpoint("/am/oauth2/connect/jwk_uri")
                 .oidcUserInfoEndpoint("/am/oauth2/userinfo")
                 .oidcLogoutEndpoint("/am/oauth2/connect/endSession")
-                .pushedAuthorizationRequestEndpoint("/am/oauth2/par")
-                .deviceAuthorizationEndpoint("/am/oauth2/device_authorization")
+                .pushedAuthorizationRequestEndpoint(PAR)
+                .deviceAuthorizationEndpoint(DEVICE_AUTHORIZATION)
                 .deviceVerificationEndpoint("/am/oauth2/device_verification")
                 .clientRegistrationEndpoint("/am/oauth2/register")
                 .oidcClientRegistrationEndpoint("/am/oauth2/connect/register");
@@ -128,6 +130,13 @@ class AuthorizationServerConfiguration {
             builder.issuer(settings.issuer());
         }
         return builder.build();
+    }
+
+    /** Client secrets as the credential gate sees them, so that throttled clients are turned away first. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
+    ClientSecretCheckpoint clientSecretCheckpoint(AppRegistry apps) {
+        return new ClientSecretCheckpoint(apps);
     }
 
     /** Client secrets are checked with the platform's hashing policy, bounded and spared re-hashing. */

@@ -1,24 +1,17 @@
 package org.odomo.oauth;
 
-import java.io.IOException;
-
 import org.odomo.apps.AppRegistry;
 import org.odomo.crypto.CredentialGuard;
 import org.odomo.crypto.CredentialRefusedException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
-import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Client authentication by secret at the token, revocation and introspection endpoints, behind
@@ -87,44 +80,18 @@ final class GuardedClientSecretAuthentication {
         }
     }
 
-    /** A client authentication the guard refused, answered 429 or 503 with Retry-After. */
+    /** A client authentication the guard refused, answered 429 or 503 with Retry-After ({@link OAuthErrorResponses}). */
     static final class Refused extends OAuth2AuthenticationException {
-        private final CredentialRefusedException cause;
+        private final CredentialRefusedException refusal;
 
-        Refused(CredentialRefusedException cause) {
+        Refused(CredentialRefusedException refusal) {
             // The error RFC 6749 defines for a server that is temporarily unable to handle a request.
-            super(new OAuth2Error("temporarily_unavailable", cause.getMessage(), null), cause);
-            this.cause = cause;
-        }
-    }
-
-    /**
-     * Answers failed client authentications: refusals with their status and Retry-After, the
-     * rest as the authorization server does (401 for {@code invalid_client}, else 400, with the
-     * error code only).
-     */
-    /**
-     * Answers a throttled or overloaded check with 429 or 503 and {@code Retry-After}; every other
-     * failure as the other OAuth endpoints do.
-     */
-    static final class FailureHandler implements AuthenticationFailureHandler {
-        private final OAuthErrorResponses errors;
-
-        FailureHandler(OAuthErrorResponses errors) {
-            this.errors = errors;
+            super(new OAuth2Error("temporarily_unavailable", refusal.getMessage(), null), refusal);
+            this.refusal = refusal;
         }
 
-        @Override
-        public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-                AuthenticationException exception) throws IOException {
-            SecurityContextHolder.clearContext();
-            if (exception instanceof Refused refused) {
-                boolean throttled = refused.cause.reason() == CredentialRefusedException.Reason.THROTTLED;
-                response.setHeader("Retry-After", Long.toString(refused.cause.retryAfterSeconds()));
-                errors.write(response, refused.getError(), throttled ? 429 : 503);
-                return;
-            }
-            errors.onAuthenticationFailure(request, response, exception);
+        CredentialRefusedException refusal() {
+            return refusal;
         }
     }
 }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.odomo.api.ApiError;
+import org.odomo.api.ApiErrorCode;
+import org.odomo.crypto.CredentialRefusedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
@@ -30,6 +32,10 @@ final class OAuthErrorResponses implements AuthenticationFailureHandler {
     @Override
     public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
             AuthenticationException exception) throws IOException {
+        if (exception instanceof GuardedClientSecretAuthentication.Refused refused) {
+            refuse(response, refused.refusal());
+            return;
+        }
         OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST);
         int status = OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? 401
@@ -41,7 +47,26 @@ final class OAuthErrorResponses implements AuthenticationFailureHandler {
     void write(HttpServletResponse response, OAuth2Error error, int status) throws IOException {
         String message = error.getDescription() == null || error.getDescription().isBlank() ? error.getErrorCode()
                 : error.getDescription();
-        ApiError api = ApiError.ofStatus(status, message);
+        write(response, status, error, ApiError.ofStatus(status, message));
+    }
+
+    /**
+     * A client authentication the credential guard refused: 429 when throttled, 503 when no
+     * hashing slot freed, with Retry-After, as {@code temporarily_unavailable} (the error RFC 6749
+     * defines for a server temporarily unable to handle a request).
+     */
+    static void refuse(HttpServletResponse response, CredentialRefusedException refused) throws IOException {
+        boolean throttled = refused.reason() == CredentialRefusedException.Reason.THROTTLED;
+        if (!response.isCommitted()) {
+            response.setHeader("Retry-After", Long.toString(refused.retryAfterSeconds()));
+        }
+        write(response, throttled ? 429 : 503, new OAuth2Error("temporarily_unavailable", refused.getMessage(), null),
+                ApiError.of(throttled ? ApiErrorCode.TOO_MANY_FAILED_ATTEMPTS : ApiErrorCode.UNAVAILABLE,
+                        refused.getMessage()));
+    }
+
+    private static void write(HttpServletResponse response, int status, OAuth2Error error, ApiError api)
+            throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error.getErrorCode());
         if (error.getDescription() != null) {

@@ -24,7 +24,7 @@ import io.github.bucket4j.TimeMeter;
 class OperatorAuthenticationProviderTests {
 
     final CredentialGuard guard = new CredentialGuard(new CredentialProperties(1000, 1000, Duration.ofMinutes(1),
-            1000, 2, Duration.ofSeconds(5), Duration.ofMinutes(1), 100), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
+            1000, 2, Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
     final OperatorAuthenticationProvider provider = new OperatorAuthenticationProvider("operator",
             guard.encoder().encode("s3cret"), guard);
 
@@ -61,7 +61,7 @@ class OperatorAuthenticationProviderTests {
     @Test
     void failuresAreThrottledPerAddressBeforeHashing() {
         CredentialGuard strict = new CredentialGuard(new CredentialProperties(2, 10, Duration.ofMinutes(1), 1000, 2,
-                Duration.ofSeconds(5), Duration.ofMinutes(1), 100), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
+                Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
         OperatorAuthenticationProvider guarded = new OperatorAuthenticationProvider("operator",
                 strict.encoder().encode("s3cret"), strict);
         for (int i = 0; i < 2; i++) {
@@ -77,7 +77,7 @@ class OperatorAuthenticationProviderTests {
     @Test
     void anOperatorVerifiedMomentsAgoGetsInWhileOthersSpendTheLoginsBudget() {
         CredentialGuard strict = new CredentialGuard(new CredentialProperties(100, 3, Duration.ofMinutes(1), 1000, 2,
-                Duration.ofSeconds(5), Duration.ofMinutes(1), 100), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
+                Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
         OperatorAuthenticationProvider guarded = new OperatorAuthenticationProvider("operator",
                 strict.encoder().encode("s3cret"), strict);
         assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.1")).isAuthenticated()).isTrue();

@@ -1,7 +1,9 @@
 package org.odomo.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,16 +42,20 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Wrong passwords and client secrets over real HTTP, from several loopback addresses: each
  * Basic-authenticated entry point answers 401 until the address's budget of five failures is
- * spent, then 429 with Retry-After, while the owner at another address keeps authenticating.
+ * spent, then 429 with Retry-After, held back for the refusal delay (two seconds here), while the
+ * owner at another address keeps authenticating at once. At most three refusals are held at once.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "odomo.credentials.failures-per-source=5", "odomo.credentials.failures-per-principal=40",
-        "odomo.credentials.failure-window=PT1M"})
+        "odomo.credentials.failure-window=PT1M", "odomo.credentials.refusal-delay=PT2S",
+        "odomo.credentials.held-refusals=3"})
 @ActiveProfiles("test")
 class CredentialFloodTests {
 
     static final String OPERATOR_PASSWORD = "operator-test-password";
     static final int SOURCE_BUDGET = 5;
+    static final Duration REFUSAL_DELAY = Duration.ofSeconds(2);
+    static final int HELD_REFUSALS = 3;
 
     @LocalServerPort
     int port;
@@ -56,6 +63,8 @@ class CredentialFloodTests {
     AppRegistry apps;
     @Autowired
     VehicleRegistry vehicles;
+    @Autowired
+    CredentialGate gate;
     final JsonMapper json = JsonMapper.builder().build();
     final ExecutorService pool = Executors.newFixedThreadPool(6);
 
@@ -84,39 +93,32 @@ class CredentialFloodTests {
         assertThat(Instant.parse(body.path("timestamp").stringValue())).isBefore(Instant.now().plusSeconds(1));
     }
 
-    /** For {@link #assertOAuthError}: whatever description the authorization server gives, if any. */
-    static final String ANY_DESCRIPTION = new String("(any description)");
-
-    /**
-     * An OAuth error answer, whole: the members OAuth clients read ({@code error}, and
-     * {@code error_description} and {@code error_uri} when given) beside the API error members,
-     * whose code starts with the status and whose message is the description (or the error).
-     */
-    void assertOAuthError(FromAddress.Response r, int status, String error, String description, String uri) {
-        assertThat(r.status()).as(r.body()).isEqualTo(status);
-        assertThat(r.header("Content-Type")).startsWith("application/json");
-        JsonNode body = json.readTree(r.body());
-        Set<String> members = new java.util.HashSet<>(Set.of("error", "code", "uuid", "message", "timestamp"));
-        if (description == ANY_DESCRIPTION && body.has("error_description")) {
-            description = body.path("error_description").stringValue();
-        }
-        if (description != null && description != ANY_DESCRIPTION) {
-            members.add("error_description");
-            assertThat(body.path("error_description").stringValue()).isEqualTo(description);
-        }
-        if (uri != null) {
-            members.add("error_uri");
-            assertThat(body.path("error_uri").stringValue()).isEqualTo(uri);
-        }
-        assertThat(body.propertyNames()).containsExactlyInAnyOrderElementsOf(members);
-        assertThat(body.path("error").stringValue()).isEqualTo(error);
-        assertThat(body.path("code").intValue() / 100).isEqualTo(status);
-        assertThat(body.path("uuid").stringValue())
-                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-        assertThat(body.path("message").stringValue())
-                .isEqualTo(description != null && description != ANY_DESCRIPTION ? description : error);
-        assertThat(Instant.parse(body.path("timestamp").stringValue())).isBefore(Instant.now().plusSeconds(1));
+    /** An answer and how long it took. */
+    record Timed(FromAddress.Response response, Duration took) {
     }
+
+    static Timed timed(Supplier<FromAddress.Response> call) {
+        long start = System.nanoTime();
+        FromAddress.Response r = call.get();
+        return new Timed(r, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** A refusal of a throttled attempt: held back for at least the refusal delay. */
+    static FromAddress.Response held(Supplier<FromAddress.Response> call) {
+        Timed t = timed(call);
+        assertThat(t.took()).as("time until the refusal").isGreaterThanOrEqualTo(REFUSAL_DELAY);
+        return t.response();
+    }
+
+    /** The headers Spring Security's defaults put on every answer of a chain. */
+    static void assertSecurityHeaders(FromAddress.Response r, String cacheControl) {
+        assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(r.header("X-XSS-Protection")).isEqualTo("0");
+        assertThat(r.header("Cache-Control")).isEqualTo(cacheControl);
+    }
+
+    static final String NO_CACHE = "no-cache, no-store, max-age=0, must-revalidate";
 
     /** 429 with Retry-After of at most the time one failure takes to refill (60 s / 5). */
     long assertThrottled(FromAddress.Response r) {
@@ -135,9 +137,10 @@ class CredentialFloodTests {
             assertApiError(r, 401, 40100, "operator credentials required");
             assertThat(r.header("WWW-Authenticate")).isEqualTo("Basic realm=\"odomo-operator\"");
         }
-        FromAddress.Response refused = attacker.get("/admin/v1/apps", basic("operator", "guess-x"));
+        FromAddress.Response refused = held(() -> attacker.get("/admin/v1/apps", basic("operator", "guess-x")));
         long retry = assertThrottled(refused);
         assertApiError(refused, 429, 42903, "too many failed authentication attempts; retry in " + retry + " s");
+        assertSecurityHeaders(refused, NO_CACHE);
 
         // A concurrent flood from the throttled address, while the operator reads from another.
         AtomicBoolean flooding = new AtomicBoolean(true);
@@ -166,6 +169,87 @@ class CredentialFloodTests {
         assertThat(floodStatuses).containsOnlyKeys(429);
     }
 
+    /** The OAuth error with the API's members: error, its description and URI when given, code, uuid, message, timestamp. */
+    void assertOAuthError(FromAddress.Response r, int status, String error, String description, String uri, int code) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        JsonNode body = json.readTree(r.body());
+        List<String> names = new ArrayList<>(List.of("error", "error_description", "code", "uuid", "message",
+                "timestamp"));
+        if (uri != null) {
+            names.add("error_uri");
+            assertThat(body.path("error_uri").stringValue()).isEqualTo(uri);
+        }
+        assertThat(body.propertyNames()).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(body.path("error").stringValue()).isEqualTo(error);
+        assertThat(body.path("error_description").stringValue()).isEqualTo(description);
+        assertThat(body.path("code").intValue()).isEqualTo(code);
+        assertThat(body.path("uuid").stringValue())
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(body.path("message").stringValue()).isEqualTo(description);
+        assertThat(Instant.parse(body.path("timestamp").stringValue())).isBefore(Instant.now().plusSeconds(1));
+    }
+
+    /** Spends an address's budget of failures on the operator API. */
+    void spend(FromAddress address) {
+        for (int i = 0; i < SOURCE_BUDGET; i++) {
+            assertThat(address.get("/admin/v1/apps", basic("operator", "guess-" + i)).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aHeldRefusalDoesNotDelayTheOwnerElsewhere() throws Exception {
+        FromAddress attacker = from("127.0.0.10");
+        FromAddress owner = from("127.0.0.11");
+        spend(attacker);
+        int heldBefore = gate.held();
+        Future<Timed> refused = pool.submit(() -> timed(() -> attacker.get("/admin/v1/apps", basic("operator", "x"))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() > heldBefore || refused.isDone());
+        Timed ok = timed(() -> owner.get("/admin/v1/apps", basic("operator", OPERATOR_PASSWORD)));
+        assertThat(ok.response().status()).as(ok.response().body()).isEqualTo(200);
+        assertThat(refused).as("the attacker's refusal is still held when the owner is answered").isNotDone();
+        Timed t = refused.get(30, TimeUnit.SECONDS);
+        assertThat(t.took()).isGreaterThanOrEqualTo(REFUSAL_DELAY);
+        long retry = assertThrottled(t.response());
+        assertApiError(t.response(), 429, 42903, "too many failed authentication attempts; retry in " + retry + " s");
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0);
+    }
+
+    @Test
+    void aSecretVerifiedMomentsAgoPassesAThrottledAddressAtOnce() {
+        FromAddress shared = from("127.0.0.12");
+        assertThat(shared.get("/admin/v1/apps", basic("operator", OPERATOR_PASSWORD)).status()).isEqualTo(200);
+        spend(shared);
+        Timed ok = timed(() -> shared.get("/admin/v1/apps", basic("operator", OPERATOR_PASSWORD)));
+        assertThat(ok.response().status()).as(ok.response().body()).isEqualTo(200);
+        assertThat(ok.took()).isLessThan(REFUSAL_DELAY);
+        // A wrong password from there is still held and refused.
+        assertThrottled(held(() -> shared.get("/admin/v1/apps", basic("operator", "guess-y"))));
+    }
+
+    @Test
+    void heldRefusalsAreBoundedAndTheOneBeyondIsAnsweredAtOnceAndDisconnected() throws Exception {
+        FromAddress attacker = from("127.0.0.13");
+        spend(attacker);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0);
+        List<Future<Timed>> waiting = new ArrayList<>();
+        for (int i = 0; i < HELD_REFUSALS; i++) {
+            waiting.add(pool.submit(() -> timed(() -> attacker.get("/admin/v1/apps", basic("operator", "x")))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == HELD_REFUSALS);
+        FromAddress.Response beyond = attacker.getClosing("/admin/v1/apps", basic("operator", "y"));
+        assertThat(waiting).as("the held refusals are still waiting").noneMatch(Future::isDone);
+        long retry = assertThrottled(beyond);
+        assertApiError(beyond, 429, 42903, "too many failed authentication attempts; retry in " + retry + " s");
+        assertThat(beyond.header("Connection")).isEqualTo("close");
+        assertThat(gate.held()).isEqualTo(HELD_REFUSALS);
+        for (Future<Timed> f : waiting) {
+            Timed t = f.get(30, TimeUnit.SECONDS);
+            assertThat(t.took()).isGreaterThanOrEqualTo(REFUSAL_DELAY);
+            assertThrottled(t.response());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0);
+    }
+
     @Test
     void theOperatorNameIsMatchedExactly() {
         FromAddress caller = from("127.0.0.4");
@@ -190,21 +274,27 @@ class CredentialFloodTests {
         for (int i = 0; i < SOURCE_BUDGET; i++) {
             FromAddress.Response r = attacker.post(path, basic(app.clientId(), "guess-" + i),
                     "application/x-www-form-urlencoded", form);
-            assertThat(r.status()).as(r.body()).isEqualTo(401);
-            // RFC 6749 section 5.2: the error, its description and where it is defined.
             assertOAuthError(r, 401, "invalid_client", "Client authentication failed: client_secret",
-                    "https://datatracker.ietf.org/doc/html/rfc6749#section-3.2.1");
+                    "https://datatracker.ietf.org/doc/html/rfc6749#section-3.2.1", 40100);
         }
-        FromAddress.Response refused = attacker.post(path, basic(app.clientId(), "guess-x"),
-                "application/x-www-form-urlencoded", form);
+        FromAddress.Response refused = held(() -> attacker.post(path, basic(app.clientId(), "guess-x"),
+                "application/x-www-form-urlencoded", form));
         long retry = assertThrottled(refused);
         assertOAuthError(refused, 429, "temporarily_unavailable",
-                "too many failed authentication attempts; retry in " + retry + " s", null);
-        // The app at its own address gets past client authentication: its made-up code is what is refused.
-        FromAddress.Response ok = owner.post(path, basic(app.clientId(), "flooded-secret"),
-                "application/x-www-form-urlencoded", form);
-        assertThat(ok.status()).as(ok.body()).isEqualTo(400);
-        assertOAuthError(ok, 400, "invalid_grant", ANY_DESCRIPTION, null);
+                "too many failed authentication attempts; retry in " + retry + " s", null, 42903);
+        assertSecurityHeaders(refused, "no-store");
+        // The same secret in the form is refused just the same.
+        FromAddress.Response inForm = held(() -> attacker.post(path, Map.of(), "application/x-www-form-urlencoded",
+                form + "&client_id=" + app.clientId() + "&client_secret=guess-y"));
+        long formRetry = assertThrottled(inForm);
+        assertOAuthError(inForm, 429, "temporarily_unavailable",
+                "too many failed authentication attempts; retry in " + formRetry + " s", null, 42903);
+        // The app at its own address gets past client authentication at once: its made-up code is what is refused.
+        Timed ok = timed(() -> owner.post(path, basic(app.clientId(), "flooded-secret"),
+                "application/x-www-form-urlencoded", form));
+        assertThat(ok.took()).isLessThan(REFUSAL_DELAY);
+        assertThat(ok.response().status()).as(ok.response().body()).isEqualTo(400);
+        assertThat(json.readTree(ok.response().body()).path("error").stringValue()).isEqualTo("invalid_grant");
     }
 
     @Test
@@ -222,7 +312,7 @@ class CredentialFloodTests {
             assertApiError(attacker.get(path, basic(app.clientId(), "guess-" + i)), 401, 40100,
                     "app credentials required (HTTP Basic)");
         }
-        FromAddress.Response refused = attacker.get(path, basic(app.clientId(), "caps-flood-secret"));
+        FromAddress.Response refused = held(() -> attacker.get(path, basic(app.clientId(), "caps-flood-secret")));
         long retry = assertThrottled(refused);
         assertApiError(refused, 429, 42903, "too many failed authentication attempts; retry in " + retry + " s");
         FromAddress.Response ok = owner.get(path, basic(app.clientId(), "caps-flood-secret"));

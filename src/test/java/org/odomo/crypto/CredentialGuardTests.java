@@ -25,7 +25,7 @@ class CredentialGuardTests {
 
     /** Three failures per address, five per principal, refilled over a minute. */
     static final CredentialProperties SMALL = new CredentialProperties(3, 5, Duration.ofMinutes(1), 1000, 2,
-            Duration.ofMillis(100), Duration.ofMinutes(1), 1000);
+            Duration.ofMillis(100), Duration.ofMinutes(1), 1000, null, null);
 
     final FakeTime time = new FakeTime();
     final CountingEncoder hashes = new CountingEncoder();
@@ -54,6 +54,35 @@ class CredentialGuardTests {
         guard.begin("operator", "operator", "192.0.2.1");
         // Another address is unaffected.
         guard.begin("operator", "operator", "192.0.2.2");
+    }
+
+    @Test
+    void theWaitBeforeAnAttemptIsAllowedIsToldWithoutSpendingAnything() {
+        CredentialGuard guard = guard(SMALL);
+        assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.1")).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.1")).isZero();
+            guard.begin("operator", "operator", "192.0.2.1");
+        }
+        // 3 failures per 60 s refill one every 20 s; asking spends nothing, however often.
+        for (int i = 0; i < 10; i++) {
+            assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.1"))
+                    .isEqualTo(Duration.ofSeconds(20).toNanos());
+        }
+        time.advance(Duration.ofSeconds(5));
+        assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.1"))
+                .isEqualTo(Duration.ofSeconds(15).toNanos());
+        assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.2")).isZero();
+        time.advance(Duration.ofSeconds(15));
+        assertThat(guard.nanosUntilAllowed("operator", "operator", "192.0.2.1")).isZero();
+        guard.begin("operator", "operator", "192.0.2.1");
+        // A principal out of failures (5 per minute, one back every 12 s) waits from any address.
+        for (int i = 1; i <= 5; i++) {
+            guard.begin("app", "target", "192.0.2." + (i + 10));
+        }
+        assertThat(guard.nanosUntilAllowed("app", "target", "198.51.100.1"))
+                .isEqualTo(Duration.ofSeconds(12).toNanos());
+        assertThat(guard.nanosUntilAllowed("operator", "target", "198.51.100.1")).isZero();
     }
 
     @Test
@@ -138,7 +167,7 @@ class CredentialGuardTests {
     @Test
     void aZeroTimeToLiveHashesEveryCheck() {
         CredentialGuard guard = guard(new CredentialProperties(3, 5, Duration.ofMinutes(1), 1000, 2,
-                Duration.ofMillis(100), Duration.ZERO, 1000));
+                Duration.ofMillis(100), Duration.ZERO, 1000, null, null));
         String hash = guard.encoder().encode("right");
         for (int i = 0; i < 4; i++) {
             assertThat(guard.encoder().matches("right", hash)).isTrue();
