@@ -86,18 +86,25 @@ final class StatusView {
         copy(state, StatePart.IGNITION, json, "ignition");
         state.part(StatePart.POSITION).ifPresent(p -> json.set("lastPosition", position(p)));
         state.part(StatePart.PRECONDITIONING).ifPresent(p -> {
-            json.putObject("preconditioning").set("airConditioning", p);
-            json.putObject("preconditionning").set("airConditioning", p);
+            ObjectNode airConditioning = withUpdatedAt((ObjectNode) p);
+            json.putObject("preconditioning").set("airConditioning", airConditioning);
+            // The misspelt deprecated twin that clients of the platform still read.
+            json.putObject("preconditionning").set("airConditioning", airConditioning);
         });
         ArrayNode energies = JsonNodeFactory.instance.arrayNode();
+        ArrayNode legacyEnergies = JsonNodeFactory.instance.arrayNode();
         for (String part : List.of(StatePart.ENERGY_FUEL, StatePart.ENERGY_ELECTRIC)) {
-            state.part(part).ifPresent(e -> energies.add(withBatteryTimes((ObjectNode) e.deepCopy())));
+            state.part(part).ifPresent(e -> {
+                ObjectNode energy = statusEnergy((ObjectNode) e);
+                energies.add(energy);
+                legacyEnergies.add(legacyEnergy(energy));
+            });
         }
         if (!energies.isEmpty()) {
             json.set("energies", energies);
-            // Deprecated single energy: the primary one of the powertrain.
-            json.set("energy", primaryEnergy(motorization, energies));
+            json.set("energy", legacyEnergies);
         }
+        JsonNode gmpStatus = state.part(StatePart.POWERTRAIN).map(p -> p.get("status")).orElse(null);
         state.part(StatePart.ENGINES).ifPresent(e -> {
             ArrayNode engines = json.putArray("engines");
             for (JsonNode engine : e.path("items")) {
@@ -105,6 +112,7 @@ final class StatusView {
                 if (!copy.has("createdAt")) {
                     copy.put("createdAt", e.path("createdAt").stringValue());
                 }
+                withLegacyEngineMembers(copy, gmpStatus);
                 engines.add(copy);
             }
         });
@@ -137,17 +145,94 @@ final class StatusView {
         return json;
     }
 
-    /** In a status, the battery's load and health carry their own createdAt: the energy's. */
-    private static ObjectNode withBatteryTimes(ObjectNode energy) {
-        JsonNode battery = energy.path("extension").path("electric").path("battery");
-        if (battery.isObject()) {
+    /**
+     * A stored energy part as an item of {@code energies}: a copy in which the battery's load and
+     * health carry their own createdAt (the energy's), with the deprecated members of the item
+     * filled from their current counterparts, since apps written for the platform still read them:
+     * {@code updatedAt} (the energy's createdAt), {@code extension.fuel.consumption} (the instant
+     * consumption), {@code extension.electric.battery.capacity} (the load's capacity, both in Wh)
+     * and {@code extension.electric.residual} (the load's residual energy, there in kWh). What the
+     * vehicle sent itself for a deprecated member is kept.
+     */
+    private static ObjectNode statusEnergy(ObjectNode stored) {
+        ObjectNode energy = stored.deepCopy();
+        JsonNode createdAt = energy.path("createdAt");
+        if (createdAt.isString()) {
+            energy.set("updatedAt", createdAt);
+        }
+        if (energy.path("extension").path("fuel") instanceof ObjectNode fuel && !fuel.has("consumption")
+                && fuel.path("consumptions").path("instant").isNumber()) {
+            fuel.putObject("consumption").set("consumption", fuel.path("consumptions").path("instant"));
+        }
+        if (energy.path("extension").path("electric") instanceof ObjectNode electric
+                && electric.get("battery") instanceof ObjectNode battery) {
             for (String part : List.of("load", "health")) {
-                if (battery.get(part) instanceof ObjectNode node && !node.has("createdAt")) {
-                    node.put("createdAt", energy.path("createdAt").stringValue());
+                if (battery.get(part) instanceof ObjectNode node && !node.has("createdAt") && createdAt.isString()) {
+                    node.set("createdAt", createdAt);
                 }
+            }
+            JsonNode load = battery.path("load");
+            if (!battery.has("capacity") && load.path("capacity").isNumber()) {
+                battery.set("capacity", load.path("capacity"));
+            }
+            if (!electric.has("residual") && load.path("residual").isNumber()) {
+                electric.putObject("residual").put("consumption", load.path("residual").asDouble() / 1000);
             }
         }
         return energy;
+    }
+
+    /** The members of the older charging object, which the platform sends directly on the electric item. */
+    private static final List<String> LEGACY_CHARGING = List.of("plugged", "status", "remainingTime",
+            "chargingRate", "chargingMode", "nextDelayedTime");
+
+    /**
+     * An item of the deprecated {@code energy} array, which the platform sends (one item per
+     * energy type, like {@code energies}) where the published schema declares one object: the
+     * {@code energies} item, and on the electric one the older {@code charging} object beside its
+     * extension. The item's members are shared with the {@code energies} item, never changed.
+     */
+    private static ObjectNode legacyEnergy(ObjectNode energy) {
+        ObjectNode item = energy.objectNode();
+        item.setAll(energy);
+        JsonNode charging = energy.path("extension").path("electric").path("charging");
+        if (charging.isObject()) {
+            ObjectNode legacy = item.putObject("charging");
+            for (String member : LEGACY_CHARGING) {
+                if (charging.has(member)) {
+                    legacy.set(member, charging.get(member));
+                }
+            }
+            if (legacy.isEmpty()) {
+                item.remove("charging");
+            }
+        }
+        return item;
+    }
+
+    /** A copy of a timed part with the deprecated {@code updatedAt} beside its createdAt. */
+    private static ObjectNode withUpdatedAt(ObjectNode part) {
+        ObjectNode copy = part.objectNode();
+        copy.setAll(part);
+        if (part.path("createdAt").isString()) {
+            copy.set("updatedAt", part.get("createdAt"));
+        }
+        return copy;
+    }
+
+    /**
+     * The deprecated members of an engine: {@code oil.temp}, the thermic extension's oil
+     * temperature, and {@code gmpStatus}, the state of the powertrain (its "groupe
+     * motopropulseur"), as the powertrain part last gave it.
+     */
+    private static void withLegacyEngineMembers(ObjectNode engine, JsonNode gmpStatus) {
+        JsonNode oilTemp = engine.path("extension").path("thermic").path("oil").path("temp");
+        if (oilTemp.isNumber() && !engine.has("oil")) {
+            engine.putObject("oil").set("temp", oilTemp);
+        }
+        if (gmpStatus != null && gmpStatus.isString()) {
+            engine.set("gmpStatus", gmpStatus);
+        }
     }
 
     /** A stored position part as a GeoJSON feature. */
@@ -182,16 +267,6 @@ final class StatusView {
             trigger.set("position", feature);
         }
         return trigger;
-    }
-
-    private static JsonNode primaryEnergy(Motorization motorization, ArrayNode energies) {
-        String wanted = motorization == Motorization.BEV ? "Electric" : "Fuel";
-        for (JsonNode e : energies) {
-            if (wanted.equals(e.path("type").stringValue())) {
-                return e;
-            }
-        }
-        return energies.get(0);
     }
 
     private static void copy(VehicleState state, String part, ObjectNode target, String name) {

@@ -455,7 +455,7 @@ class SingleScopeReadTests {
         Reader all = new Reader("all");
         readEverything(all);
         Map<String, Set<String>> seen = all.seen;
-        assertThat(seen.get("status")).as("status members").contains("energies[].level", "energy.level",
+        assertThat(seen.get("status")).as("status members").contains("energies[].level", "energy[].level",
                 "preconditioning.airConditioning.status", "preconditionning.airConditioning.status",
                 "lastPosition.geometry.coordinates[]", "alarm.status.activation", "odometer.mileage");
         assertThat(seen.get("telemetry")).contains("vehicle.energies[].level",
