@@ -90,7 +90,8 @@ class AuthorizationServerConfiguration {
                                 .authenticationProviders(providers -> providers.replaceAll(provider ->
                                         provider instanceof ClientSecretAuthenticationProvider
                                                 ? new GuardedClientSecretAuthentication.Provider(provider, guard, apps)
-                                                : provider)))
+                                                : provider))
+                                .errorResponseHandler(errors))
                         .authorizationEndpoint(endpoint -> endpoint.consentPage(CONSENT))
                         .tokenEndpoint(token -> token.errorResponseHandler(errors))
                         .tokenIntrospectionEndpoint(introspection -> introspection.errorResponseHandler(errors)
