@@ -58,7 +58,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The load is closed-loop: at most {@code --window} messages are sent and not yet acknowledged by
  * the platform (Mosquitto's default queue limit would drop what goes beyond). The rate is that
  * of messages acknowledged and stored during the measurement window, after a warm-up; rows are
- * counted afterwards to check that every message sent was stored, once.
+ * counted afterwards to check that every message sent was stored, once. The rate is also sampled
+ * per 5-second slice of the window ({@code slowest_5s}, {@code fastest_5s}). The process exits 1
+ * when that check fails ({@code verified=false}).
  *
  * <p>Usage: {@code IngestBenchmark <scenario> [--vehicles=10000] [--warmup=10] [--seconds=30]
  * [--window=4000] [--generators=2]}, plus any {@code --odomo.*} setting for the platform.
@@ -107,7 +109,8 @@ public final class IngestBenchmark {
         StringBuilder line = new StringBuilder("RESULT scenario=").append(args[0]);
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
-        System.exit(0);
+        // A run whose messages were not all stored exactly once measured nothing worth a rate.
+        System.exit(Boolean.TRUE.equals(result.get("verified")) ? 0 : 1);
     }
 
     private interface OnPlatform {
@@ -418,8 +421,9 @@ public final class IngestBenchmark {
         result.put("window_s", String.format("%.1f", elapsed));
         result.put("counted", c1 - c0);
         result.put("rate", Math.round((c1 - c0) / elapsed));
-        result.put("slowest_5s", Math.round(slowest));
-        result.put("fastest_5s", Math.round(fastest));
+        // A window shorter than one slice has no slice figures.
+        result.put("slowest_5s", fastest > 0 || slowest == 0 ? Math.round(slowest) : "-");
+        result.put("fastest_5s", fastest > 0 || slowest == 0 ? Math.round(fastest) : "-");
         // CPU spent per message by this JVM (platform and load generator), and how busy the
         // machine's cores were: other processes (database, broker, anything else) included.
         result.put("jvm_cpu_us_per_msg", c1 > c0 ? Math.round((jvm1 - jvm0) / 1000.0 / (c1 - c0)) : 0);

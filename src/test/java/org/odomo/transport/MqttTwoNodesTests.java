@@ -79,22 +79,41 @@ class MqttTwoNodesTests {
         int total = fleet.size() * perVehicle;
         await().atMost(Duration.ofSeconds(60)).until(() -> stored(a) + stored(b) >= total);
 
-        assertThat(stored(a) + stored(b)).as("stored exactly once, all nodes together").isEqualTo(total);
+        // A late duplicate (a message delivered again to the other node after its first delivery was
+        // stored) would show after this point. Rather than waiting a while and hoping, every vehicle
+        // sends one later marker message; once all markers are processed, everything the broker held
+        // before them has been delivered, and the counts must still be exact.
+        List<CompletableFuture<Void>> markers = new ArrayList<>();
+        for (RegisteredVehicle v : fleet) {
+            String vin = v.vehicle().vin();
+            VehicleLink link = vehicles.connect(vin, bytes -> { });
+            markers.add(link.send(MessageType.TELEMETRY, bytes(telemetry(vin, v.credential(), "marker",
+                    t0.plusSeconds(10L * perVehicle), 2.35 + perVehicle / 1000.0, 48.85, 90 - perVehicle,
+                    1000 + perVehicle))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(markers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        int withMarkers = total + fleet.size();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> processed(a) + processed(b) >= withMarkers && markersStored(schema) == fleet.size());
+
+        assertThat(stored(a) + stored(b)).as("stored exactly once, all nodes together").isEqualTo(withMarkers);
+        assertThat(duplicates(a) + duplicates(b)).as("no message delivered twice").isZero();
         assertThat(stored(a)).as("node a took its share").isPositive();
         assertThat(stored(b)).as("node b took its share").isPositive();
-        assertThat(Services.count(schema, "vehicle_message")).isEqualTo(total);
-        assertThat(Services.count(schema, "position_history")).isEqualTo(total);
+        assertThat(Services.count(schema, "vehicle_message")).isEqualTo(withMarkers);
+        assertThat(Services.count(schema, "position_history")).isEqualTo(withMarkers);
         org.slf4j.LoggerFactory.getLogger(getClass()).info("stored by a: {}, by b: {}; batches retried after a conflict: {}",
                 stored(a), stored(b), retried(a) + retried(b));
         VehicleHistory history = a.getBean(VehicleHistory.class);
-        Instant newest = t0.plusSeconds(10L * (perVehicle - 1));
+        // The marker is each vehicle's newest measurement.
+        Instant newest = t0.plusSeconds(10L * perVehicle);
         for (RegisteredVehicle v : fleet) {
             VehicleState state = history.current(v.vehicle().vin()).orElseThrow();
             assertThat(state.createdAt("odometer")).contains(newest);
             assertThat(state.part("odometer").orElseThrow().path("mileage").doubleValue())
-                    .isEqualTo(1000 + perVehicle - 1);
+                    .isEqualTo(1000 + perVehicle);
             assertThat(state.part("energy.Electric").orElseThrow().path("level").doubleValue())
-                    .isEqualTo(90 - perVehicle + 1);
+                    .isEqualTo(90 - perVehicle);
         }
     }
 
@@ -107,6 +126,27 @@ class MqttTwoNodesTests {
 
     private static double retried(ConfigurableApplicationContext node) {
         return node.getBean(MeterRegistry.class).counter("odomo.ingest.retries").count();
+    }
+
+    /** Every uplink message the node finished with, whatever its outcome. */
+    private static double processed(ConfigurableApplicationContext node) {
+        return node.getBean(MeterRegistry.class).find("odomo.ingest.messages").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private static double duplicates(ConfigurableApplicationContext node) {
+        return node.getBean(MeterRegistry.class).counter("odomo.ingest.messages", "outcome", "duplicate").count();
+    }
+
+    private static long markersStored(String schema) {
+        try (var c = Services.connect(); var s = c.prepareStatement(
+                "SELECT COUNT(*) FROM " + schema + ".vehicle_message WHERE msg_id = 'marker'");
+                var rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static double stored(ConfigurableApplicationContext node) {
