@@ -59,6 +59,13 @@ class SimulatedFleetRunner implements SmartLifecycle {
     private static final Duration SAVE_EVERY = Duration.ofDays(1);
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Steps the backfill may run ahead of what the platform has taken. A car keeps a bounded
+     * number of unacknowledged messages (and gives up the oldest past it), so the simulation must
+     * not outrun the ingestion by more than a few simulated minutes; a few steps in flight keep
+     * the ingestion's batches full all the same.
+     */
+    private static final int STEPS_AHEAD = 5;
 
     private final DemoProperties demo;
     private final SimulatorProperties simulator;
@@ -191,7 +198,15 @@ class SimulatedFleetRunner implements SmartLifecycle {
         long began = System.nanoTime();
         long nextProgress = began + PROGRESS_NANOS;
         Instant nextSave = manual.now().plus(SAVE_EVERY);
+        long[] sentAfterStep = new long[STEPS_AHEAD];
+        long steps = 0;
         while (running) {
+            // wait for the platform to take what was sent STEPS_AHEAD steps ago
+            long mustSettle = sentAfterStep[(int) (steps % STEPS_AHEAD)];
+            while (running && past.stats().sent() - past.inFlight() < mustSettle) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                past.runDue();
+            }
             Instant target = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Instant at = manual.now();
             if (!at.isBefore(target)) {
@@ -200,6 +215,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
             Instant next = at.plus(STEP).isBefore(target) ? at.plus(STEP) : target;
             manual.set(next);
             past.runDue();
+            sentAfterStep[(int) (steps++ % STEPS_AHEAD)] = past.stats().sent();
             if (!next.isBefore(nextSave)) {
                 settle(past);
                 FleetSimulator.save(past, fleetFile());
