@@ -84,6 +84,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
     private volatile Backfill lastBackfill;
     /** The backfill's clock while it runs, so that a stop records how far it got. */
     private volatile SimClock.Manual backfillClock;
+    private volatile long backfillMessagesBefore;
     private volatile ScheduledExecutorService saver;
     private volatile boolean running;
     private volatile boolean liveNow;
@@ -181,6 +182,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
     private void startBackfill(FleetSimulator past, SimClock.Manual manual, Instant from, long messagesBefore) {
         fleet = past;
         backfillClock = manual;
+        backfillMessagesBefore = messagesBefore;
         Thread t = new Thread(() -> {
             try {
                 backfill(past, manual, from, messagesBefore);
@@ -270,7 +272,10 @@ class SimulatedFleetRunner implements SmartLifecycle {
             if (past.inFlight() == 0) {
                 return;
             }
-            if (System.nanoTime() > deadline || !running) {
+            if (!running) {
+                return; // stopping: what is unacknowledged is saved and sent again on resuming
+            }
+            if (System.nanoTime() > deadline) {
                 log.warn("demo backfill: {} messages still unacknowledged; they will be sent again", past.inFlight());
                 return;
             }
@@ -449,7 +454,8 @@ class SimulatedFleetRunner implements SmartLifecycle {
             SimClock.Manual manual = backfillClock;
             if (manual != null) {
                 // an unfinished backfill resumes from the state just saved
-                ledger.reached(manual.now(), ledger.find().map(BackfillLedger.Entry::messages).orElse(0L));
+                ledger.reached(manual.now(), backfillMessagesBefore + f.stats().acked());
+                log.info("demo backfill: stopped at {}; the next start resumes it", manual.now());
             }
             fleet = null;
         }

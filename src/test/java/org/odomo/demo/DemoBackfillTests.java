@@ -47,6 +47,10 @@ class DemoBackfillTests {
     Path dataDir;
 
     private ConfigurableApplicationContext start() {
+        return start(dataDir);
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
         return new SpringApplicationBuilder(OdomoApplication.class).profiles("demo")
                 .initializers(context -> context.getBeanFactory().registerSingleton("demoTestClock",
                         Clock.fixed(NOW, ZoneOffset.UTC)))
@@ -88,6 +92,43 @@ class DemoBackfillTests {
                 .filter(v -> v.privacyMode() == PrivacyMode.DATA_AND_LOCATION && ConnectedService
                         .dataCoveredBy(v.services()).containsAll(Set.of(DataCategory.TRIP, DataCategory.POSITION)))
                 .toList();
+    }
+
+    /**
+     * Stopped midway, the backfill resumes from its last saved point on the next start and leaves
+     * the same past as a backfill that ran at one go (messages are sent again with their ids,
+     * which the platform recognises).
+     */
+    @Test
+    void anInterruptedBackfillResumesAndLeavesTheSamePast() {
+        long messages;
+        long trips;
+        long positions;
+        try (ConfigurableApplicationContext whole = start(dataDir.resolve("whole"))) {
+            waitUntil("the backfill to end", Duration.ofMinutes(5), whole.getBean(SimulatedFleetRunner.class)::isLive);
+            messages = count(whole, "SELECT COUNT(*) FROM vehicle_message WHERE measured_at < ?", odt(NOW));
+            trips = count(whole, "SELECT COUNT(*) FROM trip WHERE started_at < ?", odt(NOW));
+            positions = count(whole, "SELECT COUNT(*) FROM position_history WHERE measured_at < ?", odt(NOW));
+        }
+        Path resumed = dataDir.resolve("resumed");
+        try (ConfigurableApplicationContext first = start(resumed)) {
+            BackfillLedger ledger = first.getBean(BackfillLedger.class);
+            waitUntil("a first day of the past", Duration.ofMinutes(2),
+                    () -> ledger.find().orElseThrow().reached().isAfter(FROM.plus(Duration.ofDays(1))));
+        }
+        try (ConfigurableApplicationContext second = start(resumed)) {
+            BackfillLedger.Entry interrupted = second.getBean(BackfillLedger.class).find().orElseThrow();
+            SimulatedFleetRunner runner = second.getBean(SimulatedFleetRunner.class);
+            waitUntil("the backfill to end", Duration.ofMinutes(5), runner::isLive);
+            assertThat(interrupted.finished()).as("stopped before its end").isFalse();
+            assertThat(runner.lastBackfill().orElseThrow().from()).isEqualTo(FROM);
+            assertThat(second.getBean(BackfillLedger.class).find().orElseThrow().finished()).isTrue();
+            assertThat(count(second, "SELECT COUNT(*) FROM vehicle_message WHERE measured_at < ?", odt(NOW)))
+                    .isEqualTo(messages);
+            assertThat(count(second, "SELECT COUNT(*) FROM trip WHERE started_at < ?", odt(NOW))).isEqualTo(trips);
+            assertThat(count(second, "SELECT COUNT(*) FROM position_history WHERE measured_at < ?", odt(NOW)))
+                    .isEqualTo(positions);
+        }
     }
 
     @Test
