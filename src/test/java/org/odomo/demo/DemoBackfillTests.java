@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.odomo.OdomoApplication;
 import org.odomo.account.AccountManagement;
+import org.odomo.state.VehicleHistory;
 import org.odomo.trip.Trip;
 import org.odomo.trip.TripQueries;
 import org.odomo.vehicle.Brand;
@@ -64,7 +65,6 @@ class DemoBackfillTests {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.onSpinWait();
             try {
                 Thread.sleep(100); // polling interval of a deadline-bounded wait
             } catch (InterruptedException e) {
@@ -80,6 +80,12 @@ class DemoBackfillTests {
 
     private static java.time.OffsetDateTime odt(Instant i) {
         return i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static double distanceKm(VehicleHistory.PositionRecord a, VehicleHistory.PositionRecord b) {
+        double x = Math.toRadians(b.longitude() - a.longitude()) * Math.cos(Math.toRadians((a.latitude() + b.latitude()) / 2));
+        double y = Math.toRadians(b.latitude() - a.latitude());
+        return Math.hypot(x, y) * 6371;
     }
 
     /** The demo drivers' cars whose trips the platform may keep with their positions. */
@@ -181,6 +187,14 @@ class DemoBackfillTests {
                     .allMatch(vin -> count(first, "SELECT COUNT(*) FROM trip WHERE vin = ? AND started_at >= ?", vin,
                             odt(NOW)) > 0));
             assertThat(first.getBean(AccountManagement.class).findByEmail(Brand.PEUGEOT, peugeotDriver)).isPresent();
+            // They leave from where the past left them: nothing jumps between the backfill and live.
+            VehicleHistory history = first.getBean(VehicleHistory.class);
+            for (String vin : leaving) {
+                List<VehicleHistory.PositionRecord> past = history.positions(vin, FROM, NOW, 1_000_000);
+                VehicleHistory.PositionRecord last = past.get(past.size() - 1);
+                VehicleHistory.PositionRecord next = history.positions(vin, NOW, NOW.plus(Duration.ofDays(1)), 1).get(0);
+                assertThat(distanceKm(last, next)).as(vin).isLessThan(0.05);
+            }
 
             // The ready line says where to go and who to be.
             String port = first.getEnvironment().getProperty("local.server.port");
