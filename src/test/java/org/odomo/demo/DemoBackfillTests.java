@@ -82,6 +82,23 @@ class DemoBackfillTests {
         return i.atOffset(ZoneOffset.UTC);
     }
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+            .build();
+
+    private static List<Double> mileages(List<VehicleHistory.StoredMessage> messages) {
+        return messages.stream().map(m -> JSON.readTree(m.body()).path("data").path("odometer").path("mileage"))
+                .filter(n -> n.isNumber()).map(n -> n.doubleValue()).toList();
+    }
+
+    private static double firstMileage(List<VehicleHistory.StoredMessage> messages) {
+        return mileages(messages).get(0);
+    }
+
+    private static double lastMileage(List<VehicleHistory.StoredMessage> messages) {
+        List<Double> all = mileages(messages);
+        return all.get(all.size() - 1);
+    }
+
     private static double distanceKm(VehicleHistory.PositionRecord a, VehicleHistory.PositionRecord b) {
         double x = Math.toRadians(b.longitude() - a.longitude()) * Math.cos(Math.toRadians((a.latitude() + b.latitude()) / 2));
         double y = Math.toRadians(b.latitude() - a.latitude());
@@ -194,6 +211,8 @@ class DemoBackfillTests {
                 VehicleHistory.PositionRecord last = past.get(past.size() - 1);
                 VehicleHistory.PositionRecord next = history.positions(vin, NOW, NOW.plus(Duration.ofDays(1)), 1).get(0);
                 assertThat(distanceKm(last, next)).as(vin).isLessThan(0.05);
+                assertThat(firstMileage(history.messages(vin, NOW, NOW.plus(Duration.ofDays(1)), 1000)))
+                        .as(vin).isEqualTo(lastMileage(history.messages(vin, FROM, NOW, 1_000_000)));
             }
 
             // The ready line says where to go and who to be.
