@@ -1,5 +1,7 @@
 package org.odomo.demo;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -9,6 +11,7 @@ import java.util.SplittableRandom;
 
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
+import org.odomo.vehicle.DataCategory;
 import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.VehicleModel;
 import org.odomo.vehicle.VehicleModels;
@@ -78,6 +81,38 @@ final class DemoFleet {
         if (cars.size() > vehicles) {
             cars.subList(vehicles, cars.size()).clear();
         }
+    }
+
+    record PlannedCollision(String vin, Instant notBefore) {
+    }
+
+    /**
+     * The collisions a backfill of {@code window} from {@code from} plans, so that the demo always
+     * has some to show however rare they are by chance: one for a demo driver's car and two for
+     * fleet cars, chosen from the seed among the cars that report collisions with their location.
+     * Each happens on the car's first trip after a moment in the first half of the window (a car
+     * drives at least every few days, so it still has a trip to come).
+     */
+    static List<PlannedCollision> plannedCollisions(long seed, List<Car> cars, Instant from, Duration window) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x636f6c6c6973696fL);
+        List<Car> reporting = cars.stream().filter(c -> c.ownerEmail() != null
+                && c.privacy() == PrivacyMode.DATA_AND_LOCATION
+                && ConnectedService.dataCoveredBy(c.services()).contains(DataCategory.COLLISION)).toList();
+        List<Car> drivers = reporting.stream().filter(c -> c.ownerEmail().startsWith("driver@")).toList();
+        List<Car> fleet = new ArrayList<>(reporting.stream().filter(c -> c.ownerEmail().startsWith("fleet@")).toList());
+        List<Car> chosen = new ArrayList<>();
+        if (!drivers.isEmpty()) {
+            chosen.add(drivers.get(r.nextInt(drivers.size())));
+        }
+        for (int i = 0; i < 2 && !fleet.isEmpty(); i++) {
+            chosen.add(fleet.remove(r.nextInt(fleet.size())));
+        }
+        List<PlannedCollision> planned = new ArrayList<>();
+        for (Car car : chosen) {
+            long at = (long) (window.toSeconds() * (0.15 + 0.35 * r.nextDouble()));
+            planned.add(new PlannedCollision(car.vin(), from.plusSeconds(at)));
+        }
+        return planned;
     }
 
     static String driverEmail(Brand brand) {

@@ -3,35 +3,69 @@ package org.odomo.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import org.odomo.apps.OperatorProperties;
 import org.odomo.protocol.ProtocolCodec;
 import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
+import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
+import org.odomo.simulator.SimulatorStats;
+import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
+import org.odomo.vehicle.DataCategory;
+import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The embedded default's demo: seeds the demo accounts and vehicles on first start and runs the
- * simulated fleet. The simulated cars keep their credentials and state in
- * {@code <data-dir>/simulator/fleet.json}, as real cars keep theirs on board, so a restart
- * resumes them where they were.
+ * The embedded default's demo: seeds the demo accounts and vehicles on first start, fills the
+ * days before it (the backfill) and runs the simulated fleet live. The simulated cars keep their
+ * credentials and state in {@code <data-dir>/simulator/fleet.json}, as real cars keep theirs on
+ * board, so a restart resumes them where they were.
+ * <p>
+ * The backfill runs the same fleet on a manual clock from {@code odomo.demo.backfill} ago up to
+ * now, as fast as the platform takes the messages, through the same transport and ingestion as
+ * live messages (so trips, alerts and charges are what the platform made of them). It runs on a
+ * thread of its own, so the platform serves while it fills; the fleet then goes live from the
+ * state the backfill left, and a line in the log says so. The database records how far it got:
+ * a restart resumes an unfinished backfill and never starts a finished one again.
  */
 @Component
 class SimulatedFleetRunner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedFleetRunner.class);
+    /** Simulated time run per step of the backfill. */
+    private static final Duration STEP = Duration.ofMinutes(1);
+    private static final Duration SAVE_EVERY = Duration.ofDays(1);
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Steps the backfill may run ahead of what the platform has taken. A car keeps a bounded
+     * number of unacknowledged messages (and gives up the oldest past it), so the simulation must
+     * not outrun the ingestion by more than a few simulated minutes; a few steps in flight keep
+     * the ingestion's batches full all the same.
+     */
+    private static final int STEPS_AHEAD = 5;
 
     private final DemoProperties demo;
     private final SimulatorProperties simulator;
@@ -39,13 +73,31 @@ class SimulatedFleetRunner implements SmartLifecycle {
     private final VehicleRegistry registry;
     private final VehicleTransport transport;
     private final ProtocolCodec codec;
+    private final BackfillLedger ledger;
+    private final OperatorProperties operator;
+    private final Environment environment;
+    private final Clock clock;
     private final Path dataDir;
+    private final Object transitions = new Object();
     private volatile FleetSimulator fleet;
-    private ScheduledExecutorService saver;
+    private volatile Thread backfiller;
+    private volatile Backfill lastBackfill;
+    /** The backfill's clock while it runs, so that a stop records how far it got. */
+    private volatile SimClock.Manual backfillClock;
+    private volatile long backfillMessagesBefore;
+    private volatile ScheduledExecutorService saver;
     private volatile boolean running;
+    private volatile boolean liveNow;
+    private boolean live;
+    private boolean ready;
+
+    /** What a backfill did, once finished. */
+    record Backfill(Instant from, Instant to, long messages, Duration took) {
+    }
 
     SimulatedFleetRunner(DemoProperties demo, SimulatorProperties simulator, DemoSeeder seeder,
-            VehicleRegistry registry, VehicleTransport transport, ProtocolCodec codec,
+            VehicleRegistry registry, VehicleTransport transport, ProtocolCodec codec, BackfillLedger ledger,
+            OperatorProperties operator, Environment environment, Optional<Clock> clock,
             @Value("${odomo.data-dir}") String dataDir) {
         this.demo = demo;
         this.simulator = simulator;
@@ -53,11 +105,19 @@ class SimulatedFleetRunner implements SmartLifecycle {
         this.registry = registry;
         this.transport = transport;
         this.codec = codec;
+        this.ledger = ledger;
+        this.operator = operator;
+        this.environment = environment;
+        this.clock = clock.orElse(Clock.systemUTC());
         this.dataDir = Path.of(dataDir);
     }
 
     Path fleetFile() {
         return dataDir.resolve("simulator").resolve("fleet.json");
+    }
+
+    private SimulatorSettings settings() {
+        return SimulatorSettings.defaults().withSeed(simulator.seed()).withTimeFactor(simulator.timeFactor());
     }
 
     @Override
@@ -66,40 +126,262 @@ class SimulatedFleetRunner implements SmartLifecycle {
         if (!demo.enabled() && !simulator.enabled()) {
             return;
         }
-        SimulatorSettings settings = SimulatorSettings.defaults().withSeed(simulator.seed())
-                .withTimeFactor(simulator.timeFactor());
         Path file = fleetFile();
+        Optional<BackfillLedger.Entry> entry = demo.enabled() && simulator.enabled() ? ledger.find() : Optional.empty();
         if (simulator.enabled() && Files.exists(file)) {
-            fleet = FleetSimulator.load(file, transport, codec, settings);
-            long unknown = fleet.vehicles().stream().filter(v -> registry.findCached(v.vin()).isEmpty()).count();
-            if (unknown > 0) {
-                log.warn("{} simulated vehicles of {} are not registered on this database; their messages will be "
-                        + "rejected (delete {} to seed a new fleet)", unknown, file, file);
-            }
-        } else {
-            DemoFleet plan = new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18));
-            List<DemoSeeder.SeededCar> seeded = seeder.seed(plan, demo.password());
-            writeActivationCodes(seeded);
-            if (!simulator.enabled()) {
+            if (entry.isPresent() && !entry.get().finished()) {
+                // stopped while filling the past: carry on from the last saved point
+                SimClock.Manual manual = SimClock.manual(entry.get().reached());
+                FleetSimulator past = FleetSimulator.load(file, transport, codec, settings(), manual);
+                log.info("demo backfill: resuming from {}", entry.get().reached());
+                startBackfill(past, manual, entry.get().windowFrom(), entry.get().messages());
                 return;
             }
-            fleet = new FleetSimulator(transport, codec, settings);
-            for (DemoSeeder.SeededCar car : seeded) {
-                fleet.add(new SimulatedVehicle(car.car().vin(), car.car().modelCode(), car.credential(),
-                        car.car().privacy(), ConnectedService.dataCoveredBy(car.car().services()),
-                        car.car().homeLongitude(), car.car().homeLatitude()));
-            }
-            FleetSimulator.save(fleet, file);
+            goLive(FleetSimulator.load(file, transport, codec, liveSettings()));
+            return;
         }
-        fleet.start();
+        DemoFleet plan = new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18));
+        List<DemoSeeder.SeededCar> seeded = seeder.seed(plan, demo.password());
+        writeActivationCodes(seeded);
+        if (!simulator.enabled()) {
+            return;
+        }
+        Duration window = demo.enabled() && entry.isEmpty() && !seeded.isEmpty() ? demo.backfill() : Duration.ZERO;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        if (window.isZero()) {
+            FleetSimulator f = new FleetSimulator(transport, codec, liveSettings());
+            addAll(f, seeded);
+            FleetSimulator.save(f, file);
+            goLive(f);
+            return;
+        }
+        Instant from = now.minus(window);
+        SimClock.Manual manual = SimClock.manual(from);
+        FleetSimulator past = new FleetSimulator(transport, codec, settings().withStart(from), manual);
+        addAll(past, seeded);
+        for (DemoFleet.PlannedCollision c : DemoFleet.plannedCollisions(simulator.seed(), plan.cars, from, window)) {
+            if (seeded.stream().anyMatch(s -> s.car().vin().equals(c.vin()))) {
+                past.planCollision(c.vin(), c.notBefore());
+            }
+        }
+        FleetSimulator.save(past, file);
+        ledger.begin(from);
+        log.info("demo backfill: {} vehicles live the {} before now ({} to {}) before going live",
+                seeded.size(), window, from, now);
+        startBackfill(past, manual, from, 0);
+    }
+
+    private static void addAll(FleetSimulator f, List<DemoSeeder.SeededCar> seeded) {
+        for (DemoSeeder.SeededCar car : seeded) {
+            f.add(new SimulatedVehicle(car.car().vin(), car.car().modelCode(), car.credential(),
+                    car.car().privacy(), ConnectedService.dataCoveredBy(car.car().services()),
+                    car.car().homeLongitude(), car.car().homeLatitude()));
+        }
+    }
+
+    private void startBackfill(FleetSimulator past, SimClock.Manual manual, Instant from, long messagesBefore) {
+        fleet = past;
+        backfillClock = manual;
+        backfillMessagesBefore = messagesBefore;
+        Thread t = new Thread(() -> {
+            try {
+                backfill(past, manual, from, messagesBefore);
+            } catch (RuntimeException e) {
+                log.error("demo backfill failed; restart to resume it", e);
+            }
+        }, "demo-backfill");
+        t.setDaemon(true);
+        backfiller = t;
+        t.start();
+    }
+
+    /** Runs the fleet from its manual clock's time up to now, then takes it live. */
+    private void backfill(FleetSimulator past, SimClock.Manual manual, Instant from, long messagesBefore) {
+        long began = System.nanoTime();
+        long nextProgress = began + PROGRESS_NANOS;
+        Instant nextSave = manual.now().plus(SAVE_EVERY);
+        long[] sentAfterStep = new long[STEPS_AHEAD];
+        long steps = 0;
+        while (running) {
+            // wait for the platform to take what was sent STEPS_AHEAD steps ago
+            long mustSettle = sentAfterStep[(int) (steps % STEPS_AHEAD)];
+            while (running && past.stats().sent() - past.inFlight() < mustSettle) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                past.runDue();
+            }
+            Instant target = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Instant at = manual.now();
+            if (!at.isBefore(target)) {
+                break;
+            }
+            Instant next = at.plus(STEP).isBefore(target) ? at.plus(STEP) : target;
+            manual.set(next);
+            past.runDue();
+            sentAfterStep[(int) (steps++ % STEPS_AHEAD)] = past.stats().sent();
+            if (!next.isBefore(nextSave)) {
+                settle(past);
+                FleetSimulator.save(past, fleetFile());
+                ledger.reached(next, messagesBefore + past.stats().acked());
+                nextSave = next.plus(SAVE_EVERY);
+            }
+            long nanos = System.nanoTime();
+            if (nanos >= nextProgress) {
+                nextProgress = nanos + PROGRESS_NANOS;
+                progress(past, from, next, target, messagesBefore, nanos - began);
+            }
+        }
+        settle(past);
+        synchronized (transitions) {
+            if (!running) {
+                return; // stop() saves where it got to
+            }
+            Instant reached = manual.now();
+            long messages = messagesBefore + past.stats().acked();
+            FleetSimulator.save(past, fleetFile());
+            past.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            ledger.finish(reached, messages, clock.instant());
+            lastBackfill = new Backfill(from, reached, messages, took);
+            log.info("demo backfill: 100 % — {} to {}, {} messages in {} s", from, reached, messages,
+                    took.toSeconds());
+            backfillClock = null;
+            // the same cars, from the state the past left them in, on the real-time clock
+            goLive(FleetSimulator.load(fleetFile(), transport, codec, liveSettings()));
+        }
+    }
+
+    private static void progress(FleetSimulator past, Instant from, Instant at, Instant to, long messagesBefore,
+            long nanos) {
+        double share = Math.max(0, Math.min(1, (double) Duration.between(from, at).toSeconds()
+                / Math.max(1, Duration.between(from, to).toSeconds())));
+        int width = 30;
+        int filled = (int) Math.round(share * width);
+        SimulatorStats s = past.stats();
+        long acked = s.acked();
+        double seconds = nanos / 1e9;
+        log.info("demo backfill: [{}{}] {} % — simulated {}, {} messages stored ({} a second)",
+                "#".repeat(filled), ".".repeat(width - filled), Math.round(share * 100), at,
+                messagesBefore + acked, seconds > 0 ? Math.round(acked / seconds) : 0);
+    }
+
+    /** Waits until the platform has taken every message sent (bounded: what is left is resent later). */
+    private void settle(FleetSimulator past) {
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        while (true) {
+            past.runDue();
+            if (past.inFlight() == 0) {
+                return;
+            }
+            if (!running) {
+                return; // stopping: what is unacknowledged is saved and sent again on resuming
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("demo backfill: {} messages still unacknowledged; they will be sent again", past.inFlight());
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    /** The real-time (accelerated) clock starts now (or where a saved fleet was, if later). */
+    private SimulatorSettings liveSettings() {
+        return settings().withStart(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /** Runs the fleet on its real-time clock from now on. */
+    private void goLive(FleetSimulator f) {
+        Path file = fleetFile();
+        long unknown = f.vehicles().stream().filter(v -> registry.findCached(v.vin()).isEmpty()).count();
+        if (unknown > 0) {
+            log.warn("{} simulated vehicles of {} are not registered on this database; their messages will be "
+                    + "rejected (delete {} to seed a new fleet)", unknown, file, file);
+        }
+        fleet = f;
+        int leaving = demo.enabled() ? driveNow(f) : 0;
+        f.start();
         saver = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "simulator-save");
             t.setDaemon(true);
             return t;
         });
         saver.scheduleWithFixedDelay(this::save, 60, 60, TimeUnit.SECONDS);
-        log.info("simulated fleet running: {} vehicles, time factor {}", fleet.vehicles().size(),
-                simulator.timeFactor());
+        log.info("simulated fleet running: {} vehicles, time factor {}{}", f.vehicles().size(), simulator.timeFactor(),
+                leaving > 0 ? ", " + leaving + " leaving on a trip within a minute" : "");
+        synchronized (transitions) {
+            live = true;
+        }
+        liveNow = true;
+        banner();
+    }
+
+    /**
+     * Makes the first {@code odomo.demo.drive-now} parked cars that show where they are leave
+     * within a minute of real time, the demo drivers' cars first (they come first in the fleet).
+     */
+    private int driveNow(FleetSimulator f) {
+        int wanted = demo.driveNow();
+        if (wanted == 0) {
+            return 0;
+        }
+        Instant now = f.clock().now();
+        int leaving = 0;
+        for (SimulatedVehicle v : f.vehicles()) {
+            if (leaving == wanted) {
+                break;
+            }
+            if (v.privacyMode() != PrivacyMode.DATA_AND_LOCATION || !v.upload().contains(DataCategory.POSITION)) {
+                continue;
+            }
+            // a few real seconds apart, the last within half a minute
+            double realSeconds = Math.min(30, 5 + 2 * leaving);
+            if (f.departBy(v.vin(), now.plusSeconds((long) (realSeconds * simulator.timeFactor())))) {
+                leaving++;
+            }
+        }
+        return leaving;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onReady() {
+        synchronized (transitions) {
+            ready = true;
+        }
+        banner();
+    }
+
+    /** Once the application is ready and the fleet live (in whichever order), says where to look. */
+    private void banner() {
+        synchronized (transitions) {
+            if (!ready || !live || !demo.enabled()) {
+                return;
+            }
+            live = false; // once
+        }
+        String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
+        StringBuilder b = new StringBuilder("\n");
+        String rule = "=".repeat(78);
+        b.append(rule).append('\n');
+        FleetSimulator f = fleet;
+        b.append(" Odomo demo ready: ").append(f == null ? 0 : f.vehicles().size()).append(" simulated vehicles live");
+        Backfill past = lastBackfill;
+        if (past != null) {
+            b.append(", with their last ").append(Duration.between(past.from(), past.to()).toDays())
+                    .append(" days (").append(past.messages()).append(" messages)");
+        }
+        b.append('\n');
+        b.append(" B2C API        ").append(base).append("/connectedcar/v4/user/vehicles\n");
+        b.append(" API docs       ").append(base).append("/docs/b2c/index.html\n");
+        b.append(" Account page   ").append(base).append("/am/account?realm=").append(Brand.PEUGEOT.realm())
+                .append("  (realm: the brand's, below)\n");
+        b.append(" Demo accounts  password ").append(demo.password()).append('\n');
+        for (Brand brand : Brand.values()) {
+            b.append(String.format("   %-20s %-26s %s%n", brand.realm(), DemoFleet.driverEmail(brand),
+                    DemoFleet.fleetEmail(brand)));
+        }
+        b.append(" Operator       ").append(operator.username()).append(" (password: odomo.operator.password)")
+                .append(", admin API ").append(base).append("/admin/v1/apps\n");
+        b.append(rule);
+        log.info(b.toString());
     }
 
     private void save() {
@@ -139,9 +421,29 @@ class SimulatedFleetRunner implements SmartLifecycle {
         return fleet;
     }
 
+    /** The backfill this start ran to its end, if any (for tests). */
+    Optional<Backfill> lastBackfill() {
+        return Optional.ofNullable(lastBackfill);
+    }
+
+    /** Whether the fleet runs live (a backfill, if any, is over). */
+    boolean isLive() {
+        return liveNow;
+    }
+
     @Override
     public void stop() {
-        running = false;
+        synchronized (transitions) {
+            running = false;
+        }
+        Thread t = backfiller;
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (saver != null) {
             saver.shutdownNow();
         }
@@ -149,8 +451,15 @@ class SimulatedFleetRunner implements SmartLifecycle {
         if (f != null) {
             f.close();
             save();
+            SimClock.Manual manual = backfillClock;
+            if (manual != null) {
+                // an unfinished backfill resumes from the state just saved
+                ledger.reached(manual.now(), backfillMessagesBefore + f.stats().acked());
+                log.info("demo backfill: stopped at {}; the next start resumes it", manual.now());
+            }
             fleet = null;
         }
+        liveNow = false;
     }
 
     @Override

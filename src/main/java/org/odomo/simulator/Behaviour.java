@@ -354,6 +354,24 @@ final class Behaviour {
         return localDay * 86400 + (long) (hour * HOUR) - offset;
     }
 
+    /**
+     * Moves the car's next departure forward to {@code at} (an errand), if it is parked and was
+     * not leaving earlier anyway.
+     *
+     * @return whether the car will leave by {@code at}
+     */
+    boolean departBy(Twin t, long at) {
+        if (t.mode != Twin.PARKED) {
+            return false;
+        }
+        long when = Math.max(at, t.lastT);
+        if (t.tripAt > when) {
+            t.tripAt = when;
+            t.tripKind = Twin.ERRAND;
+        }
+        return true;
+    }
+
     private void depart(Twin t, long now) {
         t.tripAt = Twin.NEVER;
         if (t.mode != Twin.PARKED) {
@@ -528,7 +546,13 @@ final class Behaviour {
             return;
         }
         double rare = settings.rareEventFactor();
-        if (t.chance(moved / 60000 * rare)) {
+        if (t.collisionAt <= now) {
+            // planned (a demo that must show one): drawn like any other, but at a known time
+            t.collisionAt = Twin.NEVER;
+            if (collision(t, now)) {
+                return;
+            }
+        } else if (t.chance(moved / 60000 * rare)) {
             if (collision(t, now)) {
                 return;
             }

@@ -282,6 +282,8 @@ public final class FleetSimulator implements AutoCloseable {
                 if (twins.get(t.index) == t) {
                     messenger.result(r.message(), r.ok(), Math.max(now, t.lastT));
                     agenda.set(t.index, t.nextTime());
+                } else {
+                    messenger.settled++; // a car replaced by a restore: its old message is settled all the same
                 }
             } else if (item instanceof Downlink d) {
                 Twin t = twins.get(d.index());
@@ -372,6 +374,56 @@ public final class FleetSimulator implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Plans a collision for a car: it has one (of a random severity, reported as any other) on its
+     * first driving step at or after {@code notBefore}.
+     */
+    public void planCollision(String vin, Instant notBefore) {
+        lock.lock();
+        try {
+            Twin t = known(vin);
+            t.collisionAt = notBefore.getEpochSecond();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes a parked car leave on an errand by {@code at} (at once when that time is past).
+     *
+     * @return false when the car is not parked (driving or charging on the way already)
+     */
+    public boolean departBy(String vin, Instant at) {
+        lock.lock();
+        try {
+            Twin t = known(vin);
+            boolean parked = behaviour.departBy(t, at.getEpochSecond());
+            agenda.set(t.index, t.nextTime());
+            signal();
+            return parked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages handed to the transport whose outcome the fleet has not yet taken in. */
+    public long inFlight() {
+        lock.lock();
+        try {
+            return messenger.sent - messenger.settled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Twin known(String vin) {
+        Twin t = byVin.get(vin);
+        if (t == null) {
+            throw new IllegalArgumentException("vehicle not simulated: " + vin);
+        }
+        return t;
     }
 
     // ------------------------------------------------------------------ snapshots

@@ -40,6 +40,8 @@ final class Messenger {
     long failed;
     long pending;
     long dropped;
+    /** Transmissions whose outcome came back, whatever it was (each transmission has one). */
+    long settled;
 
     Messenger(ProtocolCodec codec, SimulatorSettings settings, boolean credentialInBody, Results results) {
         this.codec = codec;
@@ -97,6 +99,7 @@ final class Messenger {
     }
 
     void result(Pending p, boolean ok, long now) {
+        settled++;
         if (p.state == Pending.DROPPED || p.state == Pending.ACKED) {
             return;
         }

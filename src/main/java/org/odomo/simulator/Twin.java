@@ -111,6 +111,8 @@ final class Twin {
     long chargeAt = NEVER;
     long rareAt = NEVER;
     long alertClearAt = NEVER;
+    /** A collision planned for this car: it happens on the first driving step at or after this time. */
+    long collisionAt = NEVER;
 
     double lon;
     double lat;
