@@ -37,6 +37,7 @@ import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
+import org.odomo.spec.ApiMembers;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.spec.SharedSpecs;
 import org.odomo.vehicle.Brand;
@@ -72,7 +73,7 @@ class SingleScopeReadTests {
 
     static final String SECRET = "single-scope-secret";
     static final String PASSWORD = "single-scope-password";
-    static final String STRUCTURE = "(structure)";
+    static final String STRUCTURE = ApiMembers.STRUCTURE;
 
     @LocalServerPort
     int port;
@@ -166,143 +167,6 @@ class SingleScopeReadTests {
 
     // ---- which catalog item a member is, from the API's member names
 
-    /** Member path prefixes (array items as []) of a status, to catalog item names. */
-    static final Map<String, String> STATUS = new LinkedHashMap<>();
-    /** Telemetry-only parts of a telemetry item. */
-    static final Map<String, String> TELEMETRY_ONLY = new LinkedHashMap<>();
-    static final Map<String, String> ALERT = new LinkedHashMap<>();
-    static final Map<String, String> COLLISION = new LinkedHashMap<>();
-    static final Map<String, String> TRIP = new LinkedHashMap<>();
-    static final Map<String, String> VEHICLE = new LinkedHashMap<>();
-    static final Map<String, String> MAINTENANCE = new LinkedHashMap<>();
-
-    static {
-        STATUS.put("_links", STRUCTURE);
-        STATUS.put("createdAt", STRUCTURE);
-        STATUS.put("updatedAt", STRUCTURE);
-        STATUS.put("lastPosition", "Position coordinates");
-        STATUS.put("ignition", "Ignition state");
-        STATUS.put("kinetic", "Longitudinal speed");
-        STATUS.put("privacy", "Privacy state");
-        STATUS.put("environment", "Outside temperature");
-        STATUS.put("odometer", "Odometer mileage");
-        STATUS.put("safety", "Belt status");
-        STATUS.put("drivingBehavior", "Driving behavior mode");
-        STATUS.put("battery", "Battery voltage");
-        STATUS.put("doorsState", "Doors lock state");
-        STATUS.put("engines", "Engine type");
-        STATUS.put("powertrain", "Powertrain state");
-        STATUS.put("preconditioning", "Preconditioning state");
-        STATUS.put("preconditionning", "Preconditioning state");
-        STATUS.put("lightingSystem", "Lighting Turn status");
-        STATUS.put("energies", "Energy level");
-        STATUS.put("energy", "Energy level");
-        // The deprecated service type says which energies the car has.
-        STATUS.put("service", "Energy supply type");
-        STATUS.put("alarm.status", "Alarm activation state");
-        STATUS.put("alarm.trigger", "Alarm trigger type");
-        STATUS.put("alarm.trigger.position", "Alarm trigger position");
-        TELEMETRY_ONLY.put("_links", STRUCTURE);
-        TELEMETRY_ONLY.put("createdAt", STRUCTURE);
-        TELEMETRY_ONLY.put("vehicle.transmission", "Gearbox ratio");
-        TELEMETRY_ONLY.put("vehicle.adas", "ABS State");
-        TELEMETRY_ONLY.put("vehicle.wipingBlades", "Wiping blade state");
-        TELEMETRY_ONLY.put("_embedded.extension.location", "Position coordinates");
-        TELEMETRY_ONLY.put("_embedded.extension.maintenance", "Days Before Maintenance");
-        for (String m : List.of("_links", "id", "createdAt", "updatedAt")) {
-            ALERT.put(m, STRUCTURE);
-            COLLISION.put(m, STRUCTURE);
-            TRIP.put(m, STRUCTURE);
-        }
-        ALERT.put("type", "Alert type");
-        ALERT.put("severity", "Alert severity");
-        ALERT.put("active", "Alert active state");
-        ALERT.put("startedAt", "Alert start timestamp");
-        ALERT.put("endAt", "Alert end timestamp");
-        ALERT.put("startPosition", "Alert start position");
-        ALERT.put("endPosition", "Alert end position");
-        COLLISION.put("details", "Collision side");
-        COLLISION.put("tippedOver", "Collision tipped over");
-        COLLISION.put("pedestrian", "Collision pedestrian");
-        TRIP.put("_links.waypoints", "Trip Waypoints");
-        TRIP.put("_links.alerts", "Trip alerts");
-        TRIP.put("_links.collisions", "Trip Collisions");
-        TRIP.put("_links.telemetry", "Trip telemetry");
-        TRIP.put("distance", "Trip distance");
-        TRIP.put("duration", "Trip duration");
-        TRIP.put("startPosition", "Trip start position");
-        TRIP.put("stopPosition", "Trip end position");
-        TRIP.put("done", "Trip completion");
-        TRIP.put("faults", "Trip faults");
-        TRIP.put("startedAt", "Trip start timestamp");
-        TRIP.put("stoppedAt", "Trip stop timestamp");
-        TRIP.put("startMileage", "Trip start mileage");
-        TRIP.put("startEnergies", "Trip start energy");
-        TRIP.put("endEnergies", "Trip end energy");
-        TRIP.put("energyConsumptions", "Trip energy consumption");
-        TRIP.put("kinetic.avgSpeed", "Trip average speed");
-        TRIP.put("kinetic.maxSpeed", "Trip max speed");
-        TRIP.put("segments", "Trip energy ratio");
-        for (String m : List.of("_links", "id", "createdAt", "updatedAt", "callCenter",
-                "_embedded.extension.onboardCapabilities")) {
-            VEHICLE.put(m, STRUCTURE);
-        }
-        VEHICLE.put("vin", "vin");
-        VEHICLE.put("motorization", "engine class");
-        VEHICLE.put("brand", "brand");
-        VEHICLE.put("label", "vehicle label");
-        VEHICLE.put("pictures", "vehicle pictures");
-        VEHICLE.put("_embedded.extension.branding.brand", "brand");
-        VEHICLE.put("_embedded.extension.branding.label", "vehicle label");
-        VEHICLE.put("_embedded.extension.pictures", "vehicle pictures");
-        for (String m : List.of("_links", "createdAt", "updatedAt")) {
-            MAINTENANCE.put(m, STRUCTURE);
-        }
-        MAINTENANCE.put("daysBeforeMaintenance", "Days Before Maintenance");
-        MAINTENANCE.put("mileageBeforeMaintenance", "Mileage Before Maintenance");
-    }
-
-    /** The catalog item of a member of an answer of {@code kind}, or null when this test does not know it. */
-    static String itemOf(String kind, String path) {
-        return switch (kind) {
-            case "status" -> longest(STATUS, path);
-            case "lastPosition" -> longest(STATUS, "lastPosition." + path);
-            case "telemetry" -> {
-                String item = longest(TELEMETRY_ONLY, path);
-                if (item == null && path.startsWith("vehicle.")) {
-                    item = longest(STATUS, path.substring("vehicle.".length()));
-                }
-                if (item == null && (path.startsWith("environment") || path.startsWith("privacy"))) {
-                    item = longest(STATUS, path);
-                }
-                yield item;
-            }
-            case "alarm" -> path.equals("id") ? STRUCTURE : longest(STATUS, "alarm." + path);
-            case "alert" -> longest(ALERT, path);
-            case "collision" -> longest(COLLISION, path);
-            case "trip" -> longest(TRIP, path);
-            case "waypoint" -> "Trip Waypoints";
-            case "vehicle" -> longest(VEHICLE, path);
-            case "maintenance" -> longest(MAINTENANCE, path);
-            case "user" -> Set.of("_links", "email", "firstName", "lastName", "createdAt", "updatedAt")
-                    .contains(path.split("\\.")[0]) ? STRUCTURE : null;
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
-
-    private static String longest(Map<String, String> table, String path) {
-        String best = null;
-        int length = -1;
-        for (Map.Entry<String, String> e : table.entrySet()) {
-            String p = e.getKey();
-            boolean covers = path.equals(p) || path.startsWith(p + ".") || path.startsWith(p + "[");
-            if (covers && p.length() > length) {
-                best = e.getValue();
-                length = p.length();
-            }
-        }
-        return best;
-    }
 
     // ---- reading
 
@@ -350,7 +214,7 @@ class SingleScopeReadTests {
 
         private void check(String where, String kind, String path) {
             seen.computeIfAbsent(kind, x -> new TreeSet<>()).add(path);
-            String item = kind.equals("page") ? pageMember(path) : itemOf(kind, path);
+            String item = kind.equals("page") ? pageMember(path) : ApiMembers.itemOf(kind, path);
             if (item == null) {
                 violations.add(kind + " " + path + ": not a member this test knows (" + where + ")");
             } else if (!item.equals(STRUCTURE)) {
