@@ -218,8 +218,11 @@ public class CredentialGuard {
         return new CredentialRefusedException(CredentialRefusedException.Reason.THROTTLED, seconds);
     }
 
-    /** An address, or for IPv6 its /64 network, which one subscriber usually holds whole. */
-    static String sourceKey(String source) {
+    /**
+     * What failures are counted by for a client address: the address, or for IPv6 its /64
+     * network, which one subscriber usually holds whole. Every throttle of the platform uses it.
+     */
+    public static String sourceKey(String source) {
         if (source == null || source.isBlank()) {
             return "";
         }

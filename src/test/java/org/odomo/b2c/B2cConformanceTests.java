@@ -37,6 +37,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
+import org.odomo.simulator.SimulatedPast;
 import org.odomo.simulator.SimulatorSettings;
 import org.odomo.spec.ApiErrorFormat;
 import org.odomo.spec.KnownSpecDefect;
@@ -156,17 +157,7 @@ class B2cConformanceTests {
                 variationVins.put(id, name);
             }
         }
-        Instant end = Instant.now().minusSeconds(120);
-        while (clock.now().isBefore(end)) {
-            clock.advance(Duration.ofMinutes(5));
-            fleet.runDue();
-        }
-        await("the simulator's queue drains").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    fleet.runDue();
-                    return fleet.stats().pending() == 0;
-                });
-        assertThat(fleet.stats().pending()).as("messages still pending in the simulator").isZero();
+        SimulatedPast.liveUntil(fleet, clock, Instant.now().minusSeconds(120));
         fleet.close();
         // The variations apply once the data is stored: reading must filter what is there.
         for (Map.Entry<String, String> e : variationVins.entrySet()) {

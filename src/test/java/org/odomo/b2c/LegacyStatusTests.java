@@ -30,6 +30,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
+import org.odomo.simulator.SimulatedPast;
 import org.odomo.simulator.SimulatorSettings;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
@@ -136,16 +137,7 @@ class LegacyStatusTests {
                     EnumSet.allOf(DataCategory.class), 2.3 + i * 0.05, 48.85));
             i++;
         }
-        Instant end = Instant.now().minusSeconds(120);
-        while (clock.now().isBefore(end)) {
-            clock.advance(Duration.ofMinutes(5));
-            fleet.runDue();
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (fleet.stats().pending() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            fleet.runDue();
-        }
+        SimulatedPast.liveUntil(fleet, clock, Instant.now().minusSeconds(120));
         fleet.close();
         tokens.put("telemetry", token(List.of(Scopes.TELEMETRY)));
         tokens.put("position", token(List.of(Scopes.POSITION)));

@@ -36,6 +36,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
+import org.odomo.simulator.SimulatedPast;
 import org.odomo.simulator.SimulatorSettings;
 import org.odomo.spec.ApiMembers;
 import org.odomo.spec.PublishedSpecs;
@@ -130,16 +131,7 @@ class SingleScopeReadTests {
                     EnumSet.allOf(DataCategory.class), 2.3 + i * 0.05, 48.85));
             i++;
         }
-        Instant end = Instant.now().minusSeconds(120);
-        while (clock.now().isBefore(end)) {
-            clock.advance(Duration.ofMinutes(5));
-            fleet.runDue();
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (fleet.stats().pending() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            fleet.runDue();
-        }
+        SimulatedPast.liveUntil(fleet, clock, Instant.now().minusSeconds(120));
         fleet.close();
         // What the simulated days hold depends on the time of day they start at; a collision is
         // rare, so each car also reports one, sent after the simulated days, to be sure there is one.
