@@ -1,6 +1,7 @@
 package org.odomo.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,16 +63,7 @@ class DemoBackfillTests {
     }
 
     private static void waitUntil(String what, Duration within, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            try {
-                Thread.sleep(100); // polling interval of a deadline-bounded wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        await(what).atMost(within).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     private static long count(ConfigurableApplicationContext context, String sql, Object... args) {
