@@ -20,12 +20,12 @@ FLOOD_CONNECTIONS=50
 OUT=target/bench/credentials
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }
 
-./mvnw -q -B test-compile
-./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
+./mvnw -q -B -pl platform test-compile
+./mvnw -q -B -pl platform dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
 rm -rf "$OUT"; mkdir -p "$OUT"
 # shellcheck disable=SC2086
 "${JAVA:-java}" ${CREDS_BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC} \
-  -cp "target/classes:target/test-classes:$(cat target/bench/classpath.txt)" \
+  -cp "platform/target/classes:platform/target/test-classes:$(cat platform/target/bench/classpath.txt)" \
   org.odomo.bench.ReadBenchServer "$PORT" 50 "$OUT" ${CREDS_BENCH_ARGS:-} > "$OUT/server.log" 2>&1 &
 SERVER=$!
 FLOODS=()

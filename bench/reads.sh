@@ -40,11 +40,11 @@ case "$VARIANT" in
   *) echo "READ_BENCH_VARIANT is simple or realistic"; exit 2 ;;
 esac
 
-./mvnw -q -B test-compile
-./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
+./mvnw -q -B -pl platform test-compile
+./mvnw -q -B -pl platform dependency:build-classpath -Dmdep.outputFile=target/bench/classpath.txt -Dmdep.includeScope=test
 rm -rf "$OUT"; mkdir -p "$OUT"
 "${JAVA:-java}" ${READ_BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC} \
-  -cp "target/classes:target/test-classes:$(cat target/bench/classpath.txt)" \
+  -cp "platform/target/classes:platform/target/test-classes:$(cat platform/target/bench/classpath.txt)" \
   org.odomo.bench.ReadBenchServer "$PORT" "$VEHICLES" "$OUT" "${BENCH_OPTS[@]}" ${READ_BENCH_ARGS:-} \
   > "$OUT/server.log" 2>&1 &
 SERVER=$!

@@ -19,9 +19,9 @@ scenarios=${BENCH_SCENARIOS:-inprocess-h2 h2-writes mosquitto mqtt-postgres}
 java_opts=${BENCH_JAVA_OPTS:--Xms3g -Xmx3g -XX:+UseParallelGC -Xmn1500m -Dh2.objectCache=false}
 
 .ci/start-services
-./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+./mvnw -q -B -pl platform test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
   -Dmdep.includeScope=test
-classpath="target/test-classes:target/classes:$(cat target/bench.classpath)"
+classpath="platform/target/test-classes:platform/target/classes:$(cat platform/target/bench.classpath)"
 
 out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
