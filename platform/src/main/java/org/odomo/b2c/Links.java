@@ -10,16 +10,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * HAL links of the B2C API. They are absolute and carry the caller's {@code client_id}, so that a
- * client can follow any of them as it is.
+ * client can follow any of them as it is. Public for the B2C resources that other modules serve.
  */
-final class Links {
+public final class Links {
 
     static final String BASE = "/connectedcar/v4";
 
     private Links() {
     }
 
-    static String href(String clientId, String path) {
+    public static String href(String clientId, String path) {
         return href(clientId, path, null);
     }
 
@@ -67,7 +67,7 @@ final class Links {
         return !text.isEmpty();
     }
 
-    static ObjectNode link(String href) {
+    public static ObjectNode link(String href) {
         ObjectNode link = JsonNodeFactory.instance.objectNode();
         link.put("href", href);
         return link;

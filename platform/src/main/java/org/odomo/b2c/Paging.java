@@ -19,14 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Paging of collections as the API defines it: {@code pageSize} (1 to the operation's maximum),
  * {@code indexRange} ({@code start-end}, end optional, inclusive), and {@code pageToken}, an
- * opaque marker of the next page's offset built by the server.
+ * opaque marker of the next page's offset built by the server. Public for the B2C collections
+ * that other modules serve (callbacks).
  */
-final class Paging {
+public final class Paging {
 
     private static final Pattern RANGE = Pattern.compile("(\\d+)-(\\d*)");
 
-    final int offset;
-    final int pageSize;
+    public final int offset;
+    public final int pageSize;
     final Integer rangeEnd;
     /** Whether the offset came from a pageToken, which the server only issues for an existing page. */
     private final boolean fromToken;
@@ -38,7 +39,7 @@ final class Paging {
         this.fromToken = fromToken;
     }
 
-    static Paging of(String pageSize, String indexRange, String pageToken, int maxPageSize) {
+    public static Paging of(String pageSize, String indexRange, String pageToken, int maxPageSize) {
         int size = maxPageSize == 2000 ? 60 : maxPageSize;
         if (pageSize != null) {
             try {
@@ -75,7 +76,7 @@ final class Paging {
     }
 
     /** How many items of {@code total} this page holds. */
-    int limit(long total) {
+    public int limit(long total) {
         long last = rangeEnd == null ? total - 1 : Math.min(total - 1, rangeEnd);
         return (int) Math.max(0, Math.min(pageSize, last - offset + 1));
     }
@@ -104,7 +105,7 @@ final class Paging {
      * A HAL collection page: links (self, first, prev, next, last), total, totalPage, currentPage
      * and {@code _embedded.<name>}.
      */
-    ObjectNode page(String clientId, String path, Map<String, String> query, String name, List<ObjectNode> items,
+    public ObjectNode page(String clientId, String path, Map<String, String> query, String name, List<ObjectNode> items,
             long total) {
         if (fromToken && offset > 0 && offset >= total) {
             // The server links only to pages that start within the collection: a token beyond its

@@ -15,6 +15,7 @@ import org.odomo.apps.AppRegistry;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.Scopes;
 import org.odomo.vehicle.VehicleRegistry;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
@@ -44,12 +45,14 @@ class EndUserPages {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ActivationThrottle activations;
+    private final ApplicationEventPublisher events;
     private final HttpSessionRequestCache requestCache = new HttpSessionRequestCache();
 
     EndUserPages(AppRegistry apps, AccountManagement accounts, VehicleRegistry vehicles,
             RevocationAwareAuthorizationService authorizations, JdbcTemplate jdbc, TransactionTemplate tx,
-            ActivationThrottle activations) {
+            ActivationThrottle activations, ApplicationEventPublisher events) {
         this.activations = activations;
+        this.events = events;
         this.apps = apps;
         this.accounts = accounts;
         this.vehicles = vehicles;
@@ -214,9 +217,15 @@ class EndUserPages {
     @PostMapping("/am/account/revoke")
     String revoke(Principal principal, @RequestParam String appId) {
         Brand brand = realmOfPrincipal().orElse(Brand.PEUGEOT);
-        jdbc.update("DELETE FROM oauth2_authorization_consent WHERE principal_name = ? AND registered_client_id = ?",
-                principal.getName(), appId);
-        authorizations.revokeAll(principal.getName(), appId);
+        // One transaction with what the app's features do about it (its callbacks fail), so that a
+        // node dying half-way leaves either all of it or nothing.
+        tx.executeWithoutResult(status -> {
+            jdbc.update("DELETE FROM oauth2_authorization_consent WHERE principal_name = ? AND registered_client_id = ?",
+                    principal.getName(), appId);
+            authorizations.revokeAll(principal.getName(), appId);
+            apps.find(appId).ifPresent(app -> events.publishEvent(
+                    new AppAccessWithdrawn(Long.parseLong(principal.getName()), app.clientId())));
+        });
         return "redirect:/am/account?realm=" + EndUserPagesConfiguration.encode(brand.realm()) + "&revoked";
     }
 

@@ -61,6 +61,17 @@ class RevocationAwareAuthorizationService implements OAuth2AuthorizationService,
             jdbc.update("DELETE FROM oauth2_rotated_refresh_token WHERE authorization_id = ?", authorization.getId());
         });
         forget(authorization.getId());
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Removed inside a caller's transaction (a user withdrawing an app's access): until it
+            // commits, a check on this node still reads the token as active and would cache that.
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            forget(authorization.getId());
+                        }
+                    });
+        }
     }
 
     /**

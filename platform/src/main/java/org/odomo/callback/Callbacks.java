@@ -1,0 +1,97 @@
+package org.odomo.callback;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.odomo.api.ApiErrorCode;
+import org.odomo.api.ApiException;
+import org.odomo.callback.CallbackStore.Owner;
+import org.odomo.callback.CallbackStore.Status;
+import org.odomo.callback.CallbackStore.Stored;
+import org.odomo.callback.Subscription.Type;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** What the callbacks API does, each operation in one transaction. */
+@Service
+class Callbacks {
+
+    private final CallbackStore store;
+    private final CallbackProperties settings;
+    private final Clock clock;
+
+    Callbacks(CallbackStore store, CallbackProperties settings, Optional<Clock> clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    @Transactional
+    Stored create(Owner owner, Subscription subscription) {
+        if (store.lockAndCount(owner) >= settings.maxPerUserApp()) {
+            throw new ApiException(ApiErrorCode.FORBIDDEN, "this user already has " + settings.maxPerUserApp()
+                    + " callbacks for this app, the most allowed: delete one first");
+        }
+        String id = UUID.randomUUID().toString();
+        store.insert(id, owner, subscription, clock.instant());
+        return store.find(id, owner).orElseThrow();
+    }
+
+    @Transactional
+    Stored replace(Owner owner, String id, Subscription subscription) {
+        if (!store.replace(id, owner, subscription, clock.instant())) {
+            throw notFound(id);
+        }
+        return store.find(id, owner).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    Stored find(Owner owner, String id) {
+        return store.find(id, owner).orElseThrow(() -> notFound(id));
+    }
+
+    @Transactional(readOnly = true)
+    int count(Owner owner, Set<Type> types) {
+        return store.count(owner, types);
+    }
+
+    @Transactional(readOnly = true)
+    List<Stored> page(Owner owner, Set<Type> types, int offset, int limit) {
+        return store.page(owner, types, offset, limit);
+    }
+
+    /**
+     * Pauses or resumes. A failed callback stays failed: its user withdrew the consent that let the
+     * app receive, and a new consent does not revive what was declared under the old one; the app
+     * creates a new callback (and may delete the failed one).
+     */
+    @Transactional
+    Status setStatus(Owner owner, String id, Status status) {
+        Status now = store.setStatus(id, owner, status, clock.instant()).orElseThrow(() -> notFound(id));
+        if (now == Status.Failed) {
+            throw new ApiException(ApiErrorCode.BAD_REQUEST, "callback " + id + " has failed (the user withdrew the"
+                    + " app's access) and cannot be resumed or paused: create a new callback");
+        }
+        return now;
+    }
+
+    /**
+     * Deletes the callback. Its messages waiting for delivery are dropped by the delivery engine, which
+     * finds it gone at send time; its monitors will be deleted with it once monitors exist (the
+     * published behaviour: deleting a callback deletes its monitors).
+     */
+    @Transactional
+    void delete(Owner owner, String id) {
+        if (!store.delete(id, owner)) {
+            throw notFound(id);
+        }
+    }
+
+    /** The same answer whether the callback does not exist or is another pair's: its existence stays private. */
+    static ApiException notFound(String id) {
+        return new ApiException(ApiErrorCode.NOT_FOUND, "no callback " + SubscriptionReader.shown(id));
+    }
+}
