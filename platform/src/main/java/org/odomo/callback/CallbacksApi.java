@@ -78,8 +78,12 @@ class CallbacksApi {
             query.put("types", filter.stream().map(Enum::name).collect(Collectors.joining(",")));
         }
         query.put("indexRange", indexRange);
-        return ResponseEntity.ok().contentType(HAL)
-                .body(paging.page(caller.clientId(), "/user/callbacks", query, "callbacks", items, total));
+        ObjectNode page = paging.page(caller.clientId(), "/user/callbacks", query, "callbacks", List.of(), total);
+        // The envelope is filtered as vehicle data is (structure only), which would take the callbacks
+        // out: they hold no vehicle data, so they go in after.
+        ArrayNode embedded = page.putObject("_embedded").putArray("callbacks");
+        items.forEach(embedded::add);
+        return ResponseEntity.ok().contentType(HAL).body(page);
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)

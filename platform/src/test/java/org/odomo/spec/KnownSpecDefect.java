@@ -35,6 +35,9 @@ public enum KnownSpecDefect {
     CHARGING_SCHEDULE_PREFERENCES("OnboardCapabilities' remote charging schedule requires a member"
             + " 'preferences' that is declared beside the schedule instead of inside it (an indentation slip):"
             + " inside the schedule it is read with that declaration"),
+    PUSH_ATTRIBUTE_KEY_UNDECLARED("PushNotifAttribute declares 'type' and 'value' but not the 'key' that its own"
+            + " description and examples give every attribute (and that Attribute, of which it is the push variant,"
+            + " requires): 'key' is read as the string it is everywhere else"),
     REQUIRED_TIMESTAMP_UNDECLARED("a schema requires 'createdAt' (or 'updatedAt') without any of its parts"
             + " declaring it (for instance api-b2b's VehicleCapabilities): read as the date-time that every other"
             + " createdAt/updatedAt of the file is");

@@ -179,6 +179,31 @@ public final class OpenApiSpec {
         return firstProblems;
     }
 
+    /**
+     * Validates a request body against the schema documented for the operation's request body in
+     * JSON; returns the problems found (empty when valid). An operation without a documented JSON
+     * request body is a problem.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> validateRequest(Operation op, JsonNode body, boolean strict) {
+        String itemPointer = pointerOf(((Map<String, Object>) root.get("paths")).get(op.path()),
+                "/paths/" + escape(op.path()));
+        Object requestBody = ((Map<String, Object>) at(itemPointer + "/" + op.method())).get("requestBody");
+        if (requestBody == null) {
+            return List.of("no request body documented for " + op.key());
+        }
+        String bodyPointer = pointerOf(requestBody, itemPointer + "/" + op.method() + "/requestBody");
+        Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(requestBody)).get("content");
+        if (content != null) {
+            for (String key : content.keySet()) {
+                if (key.trim().equals("application/json")) {
+                    return validateAt(bodyPointer + "/content/" + escape(key) + "/schema", body, strict);
+                }
+            }
+        }
+        return List.of("no application/json request body documented for " + op.key());
+    }
+
     /** The media types documented for a response (trimmed). */
     @SuppressWarnings("unchecked")
     public Set<String> mediaTypes(Operation op, int status) {
@@ -482,6 +507,13 @@ public final class OpenApiSpec {
                     }
                 });
             }
+        }
+        // The push attribute's key, declared by every other attribute schema.
+        if (schemas.get("PushNotifAttribute") instanceof Map<?, ?> push && push.get("allOf") instanceof List<?> parts
+                && !parts.isEmpty() && parts.get(0) instanceof Map<?, ?> first
+                && first.get("properties") instanceof Map<?, ?> props && !props.containsKey("key")) {
+            ((Map<String, Object>) props).put("key", new LinkedHashMap<>(Map.of("type", "string")));
+            note(KnownSpecDefect.PUSH_ATTRIBUTE_KEY_UNDECLARED);
         }
         // The documented error body: uuid and timestamp beside the schema's code and message.
         if (schemas.get("xError") instanceof Map<?, ?> error && error.get("properties") instanceof Map<?, ?> props) {
