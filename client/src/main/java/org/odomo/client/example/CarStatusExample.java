@@ -68,7 +68,7 @@ public final class CarStatusExample {
         Status status = user.status(car.id());
         for (Energy energy : status.energies()) {
             out.println("Energy " + energy.type() + ": " + number(energy.level(), "%") + ", range "
-                    + number(energy.autonomy() == null ? null : energy.autonomy().doubleValue(), "km")
+                    + (energy.autonomy() == null ? "not shown" : energy.autonomy() + " km")
                     + (energy.charging() == null ? "" : ", charging " + energy.charging().status()));
         }
         out.println("Mileage: " + number(status.mileage(), "km"));
