@@ -43,9 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /user/vehicles/{id}/callbacks/{cbid}/monitors}: the monitors of one of the user's vehicles
- * that notify through one of the (user, app) pair's callbacks. The vehicle answers as everywhere
- * in the API (404 unknown, 403 someone else's); a callback or monitor of another pair, another
- * vehicle or another callback is a 404, as if it did not exist.
+ * that notify through one of the (user, app) pair's callbacks. Another user's vehicle, a callback
+ * or monitor of another pair, another vehicle or another callback is a 404, as if it did not exist
+ * (the operations document no 403 for them).
  */
 @RestController
 @RequestMapping(path = "/connectedcar/v4/user/vehicles/{id}/callbacks/{cbid}/monitors")
@@ -147,7 +147,17 @@ class MonitorsApi {
         if (Scopes.DATA.stream().noneMatch(caller::granted)) {
             throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs one of the data scopes");
         }
-        Vehicle vehicle = access.ownedVehicle(caller, vehicleId);
+        Vehicle vehicle;
+        try {
+            vehicle = access.ownedVehicle(caller, vehicleId);
+        } catch (ApiException e) {
+            // The monitor operations document 404 (not 403) for what the caller cannot reach: another
+            // user's vehicle answers as an unknown one, which also keeps its existence private.
+            if (e.code() == ApiErrorCode.NOT_YOUR_VEHICLE) {
+                throw new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + MonitorReader.shown(vehicleId));
+            }
+            throw e;
+        }
         if (!ID.matcher(cbid).matches()) {
             throw callbackNotFound(cbid);
         }
