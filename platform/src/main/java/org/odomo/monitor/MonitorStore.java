@@ -109,6 +109,21 @@ class MonitorStore {
                 .params(Timestamp.from(now), accountId, clientId).update();
     }
 
+    /**
+     * Fails the vehicle's monitors that do not belong to its owner (all of them when it has none):
+     * answers how many.
+     */
+    int failOfVehicleNotOwnedBy(String vin, Long ownerId, Instant now) {
+        if (ownerId == null) {
+            return jdbc.sql("UPDATE b2c_monitor SET status = 'Failed', updated_at = ? WHERE vin = ? AND status <> 'Failed'")
+                    .params(Timestamp.from(now), vin).update();
+        }
+        return jdbc.sql("""
+                UPDATE b2c_monitor SET status = 'Failed', updated_at = ?
+                WHERE vin = ? AND account_id <> ? AND status <> 'Failed'""")
+                .params(Timestamp.from(now), vin, ownerId).update();
+    }
+
     private static Stored row(ResultSet rs, int n) throws SQLException {
         return new Stored(rs.getString("id"), rs.getString("definition"), Status.valueOf(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());

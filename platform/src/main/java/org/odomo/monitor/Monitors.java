@@ -12,6 +12,9 @@ import org.odomo.monitor.MonitorStore.Scope;
 import org.odomo.monitor.MonitorStore.Status;
 import org.odomo.monitor.MonitorStore.Stored;
 import org.odomo.oauth.AppAccessWithdrawn;
+import org.odomo.vehicle.Vehicle;
+import org.odomo.vehicle.VehicleChanged;
+import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -31,10 +34,12 @@ class Monitors {
     private static final Logger log = LoggerFactory.getLogger(Monitors.class);
 
     private final MonitorStore store;
+    private final VehicleRegistry vehicles;
     private final Clock clock;
 
-    Monitors(MonitorStore store, Optional<Clock> clock) {
+    Monitors(MonitorStore store, VehicleRegistry vehicles, Optional<Clock> clock) {
         this.store = store;
+        this.vehicles = vehicles;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -74,7 +79,8 @@ class Monitors {
         Status now = store.setStatus(id, scope, status, clock.instant()).orElseThrow(() -> notFound(id));
         if (now == Status.Failed) {
             throw new ApiException(ApiErrorCode.BAD_REQUEST, "monitor " + id + " has failed (the user withdrew the"
-                    + " app's access) and cannot be resumed or paused: create a new monitor");
+                    + " app's access, or the vehicle left the user) and cannot be resumed or paused: create a new"
+                    + " monitor");
         }
         return store.find(id, scope).orElseThrow();
     }
@@ -99,6 +105,20 @@ class Monitors {
         int n = store.failAll(withdrawn.accountId(), withdrawn.clientId(), clock.instant());
         if (n > 0) {
             log.info("{} monitor(s) of app {} failed: the user withdrew its access", n, withdrawn.clientId());
+        }
+    }
+
+    /**
+     * A vehicle unlinked from its user (or linked to another) fails the monitors its former user's
+     * apps declared on it: they would watch someone else's car. Read uncached, inside the
+     * transaction that made the change.
+     */
+    @EventListener
+    void on(VehicleChanged changed) {
+        Long owner = vehicles.find(changed.vin()).map(Vehicle::ownerId).orElse(null);
+        int n = store.failOfVehicleNotOwnedBy(changed.vin(), owner, clock.instant());
+        if (n > 0) {
+            log.info("{} monitor(s) of vehicle {} failed: it is no longer their user's", n, changed.vin());
         }
     }
 

@@ -462,6 +462,25 @@ class MonitorsApiTests {
     }
 
     @Test
+    void aVehicleLeavingItsUserFailsTheMonitorsOnIt() {
+        Account gus = user("gus");
+        Account next = user("next");
+        Pair gusA = pair(gus, appA, List.copyOf(Scopes.DATA));
+        var car = vehicles.register(new NewVehicle(TestVehicles.newVin(), Brand.PEUGEOT, "P-E208", gus.id(), null,
+                Set.of())).vehicle();
+        String keptCar = vehicleOf(gus);
+        String cb = callback(gusA, null);
+        call(gusA, "POST", monitors(car.apiId(), cb), ZONE, 202);
+        String kept = call(gusA, "POST", monitors(keptCar, cb), ZONE, 202).body().path("monitorId").stringValue();
+
+        vehicles.linkOwner(car.vin(), next.id());
+        assertThat(jdbc.sql("SELECT status FROM b2c_monitor WHERE vin = ?").param(car.vin()).query(String.class)
+                .list()).containsExactly("Failed");
+        assertThat(call(gusA, "GET", monitors(keptCar, cb) + "/" + kept, null, 200).body().path("status")
+                .stringValue()).isEqualTo("Running");
+    }
+
+    @Test
     void withdrawingTheAppsAccessFailsItsMonitorsForGood() {
         Account fay = user("fay");
         Pair fayA = pair(fay, appA, List.copyOf(Scopes.DATA));
