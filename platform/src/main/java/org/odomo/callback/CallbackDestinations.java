@@ -11,6 +11,7 @@ import org.odomo.delivery.DeliveryDestinations;
 import org.odomo.delivery.DeliveryOwner;
 import org.odomo.delivery.DeliveryPolicy;
 import org.odomo.delivery.Destination;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,8 +28,11 @@ class CallbackDestinations implements DeliveryDestinations {
 
     private final CallbackStore store;
 
-    CallbackDestinations(CallbackStore store) {
+    private final ApplicationEventPublisher events;
+
+    CallbackDestinations(CallbackStore store, ApplicationEventPublisher events) {
         this.store = store;
+        this.events = events;
     }
 
     @Override
@@ -39,13 +43,14 @@ class CallbackDestinations implements DeliveryDestinations {
 
     /**
      * Removes the devices; a callback left without any is deleted, as the published behaviour says
-     * (and, once monitors exist, its monitors with it, as a DELETE of the callback does).
+     * (and its monitors with it, as a DELETE of the callback does).
      */
     @Override
     @Transactional
     public void devicesUnregistered(String destinationId, Collection<String> deviceTokens) {
         if (store.removeDevices(destinationId, Set.copyOf(deviceTokens)) == 0) {
             store.deleteAnyOwner(destinationId);
+            events.publishEvent(new CallbackDeleted(destinationId));
         }
     }
 

@@ -12,6 +12,7 @@ import org.odomo.callback.CallbackStore.Owner;
 import org.odomo.callback.CallbackStore.Status;
 import org.odomo.callback.CallbackStore.Stored;
 import org.odomo.callback.Subscription.Type;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -22,10 +23,13 @@ class Callbacks {
     private final CallbackStore store;
     private final CallbackProperties settings;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Callbacks(CallbackStore store, CallbackProperties settings, Optional<Clock> clock) {
+    Callbacks(CallbackStore store, CallbackProperties settings, Optional<Clock> clock,
+            ApplicationEventPublisher events) {
         this.store = store;
         this.settings = settings;
+        this.events = events;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -80,14 +84,15 @@ class Callbacks {
 
     /**
      * Deletes the callback. Its messages waiting for delivery are dropped by the delivery engine, which
-     * finds it gone at send time; its monitors will be deleted with it once monitors exist (the
-     * published behaviour: deleting a callback deletes its monitors).
+     * finds it gone at send time; its monitors go in the same transaction (the published behaviour:
+     * deleting a callback deletes its monitors), by the listeners of {@link CallbackDeleted}.
      */
     @Transactional
     void delete(Owner owner, String id) {
         if (!store.delete(id, owner)) {
             throw notFound(id);
         }
+        events.publishEvent(new CallbackDeleted(id));
     }
 
     /** The same answer whether the callback does not exist or is another pair's: its existence stays private. */

@@ -40,7 +40,10 @@ public enum KnownSpecDefect {
             + " requires): 'key' is read as the string it is everywhere else"),
     REQUIRED_TIMESTAMP_UNDECLARED("a schema requires 'createdAt' (or 'updatedAt') without any of its parts"
             + " declaring it (for instance api-b2b's VehicleCapabilities): read as the date-time that every other"
-            + " createdAt/updatedAt of the file is");
+            + " createdAt/updatedAt of the file is"),
+    QUOTED_TRIGGER_NAME_PATTERN("MonitorTrigger's name pattern is written with literal double quotes around it"
+            + " (\"[a-zA-Z]+[.-_]?[0-9]*\"), which no name of its own examples (z1, t1, f) has: read without"
+            + " the quotes");
 
     private final String description;
 

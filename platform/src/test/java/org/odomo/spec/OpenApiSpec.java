@@ -515,6 +515,12 @@ public final class OpenApiSpec {
             ((Map<String, Object>) props).put("key", new LinkedHashMap<>(Map.of("type", "string")));
             note(KnownSpecDefect.PUSH_ATTRIBUTE_KEY_UNDECLARED);
         }
+        if (schemas.get("MonitorTrigger") instanceof Map<?, ?> trigger && trigger.get("properties") instanceof Map<?, ?> tp
+                && tp.get("name") instanceof Map<?, ?> name && name.get("pattern") instanceof String pattern
+                && pattern.length() > 2 && pattern.startsWith("\"") && pattern.endsWith("\"")) {
+            ((Map<String, Object>) name).put("pattern", pattern.substring(1, pattern.length() - 1));
+            note(KnownSpecDefect.QUOTED_TRIGGER_NAME_PATTERN);
+        }
         // The documented error body: uuid and timestamp beside the schema's code and message.
         if (schemas.get("xError") instanceof Map<?, ?> error && error.get("properties") instanceof Map<?, ?> props) {
             Map<String, Object> p = (Map<String, Object>) props;
