@@ -17,8 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.odomo.ingest.VehicleMessageAccepted;
-import org.odomo.protocol.VehicleMessage;
+import org.odomo.events.VehicleDataReceived;
+import org.odomo.events.VehicleEvent;
+import org.odomo.events.VehicleEventConsumer;
 import org.odomo.state.RetentionProperties;
 import org.odomo.state.VehicleHistory;
 import org.odomo.state.VehicleHistory.StoredMessage;
@@ -28,11 +29,13 @@ import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +44,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps every vehicle's trips up to date as its messages are stored.
+ * Keeps every vehicle's trips up to date as its messages are stored: a consumer of the vehicle
+ * event log, which hands it each stored message ({@link VehicleDataReceived}) in order per
+ * vehicle, in batches whose trip writes commit together with the consumer's cursor.
  *
  * <p>The message log is the truth: the trips of a stretch of time are what {@link TripMachine}
  * makes of the messages measured in it. Most messages are telemetry of the open trip arriving in
@@ -52,14 +57,14 @@ import tools.jackson.databind.json.JsonMapper;
  * (the end of an earlier trip) by replaying the log, and stops as soon as the rebuilt trips meet
  * the stored ones again at an ignition {@code Stop}.
  *
- * <p>Several nodes may handle the same vehicle's messages. A trip row carries a version that every
- * writer checks; opening a trip and rebuilding lock the vehicle's {@code trip_vehicle} row, and a
+ * <p>The log gives one vehicle's events to one node at a time, but the repair job may still meet
+ * the consumer on a vehicle. A trip row carries a version that every writer checks; opening a trip and rebuilding lock the vehicle's {@code trip_vehicle} row, and a
  * rebuild also checks the version of every trip it rewrites or removes, so a concurrent in-order
  * update makes it start over. A writer that loses starts again from fresh reads. If a message
  * still cannot be applied, the vehicle is marked and its trips are rebuilt a minute later.
  */
 @Component
-class TripTracker {
+class TripTracker implements VehicleEventConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(TripTracker.class);
     private static final int MAX_ATTEMPTS = 8;
@@ -94,7 +99,10 @@ class TripTracker {
         this.history = history;
         this.registry = registry;
         this.retention = retention;
+        // Within a consumer batch each multi-row change is a savepoint, so that a conflict undoes only
+        // that change and it can be tried again; outside one (the repair job) it is a transaction.
         this.tx = new TransactionTemplate(transactions);
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock.orElse(Clock.systemUTC());
         this.appended = updates(meters, "appended");
         this.opened = updates(meters, "opened");
@@ -110,10 +118,35 @@ class TripTracker {
                 + "appended to the open trip, a trip opened, trips rebuilt from the log").tag("how", how).register(meters);
     }
 
-    @EventListener
-    void on(VehicleMessageAccepted accepted) {
-        VehicleMessage m = accepted.message();
-        Set<DataCategory> uploadable = accepted.uploadable();
+    @Override
+    public String name() {
+        return "trips";
+    }
+
+    @Override
+    public void handle(List<VehicleEvent> batch) {
+        Set<String> vins = new HashSet<>();
+        for (VehicleEvent event : batch) {
+            if (event instanceof VehicleDataReceived received) {
+                vins.add(received.vin());
+                on(received);
+            }
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        // The cached open trips are the ones this batch wrote, now undone.
+                        vins.forEach(openTrips::remove);
+                    }
+                }
+            });
+        }
+    }
+
+    private void on(VehicleDataReceived m) {
+        Set<DataCategory> uploadable = m.uploadable();
         PrivacyMode fallback;
         if (uploadable.contains(DataCategory.TRIP)) {
             fallback = uploadable.contains(DataCategory.POSITION) ? PrivacyMode.DATA_AND_LOCATION : PrivacyMode.DATA;
@@ -123,11 +156,11 @@ class TripTracker {
         } else {
             return;
         }
-        Sample s = Sample.of(m.id(), m.at(), m.type().wireName(), m.data(), m.event(), fallback);
+        Sample s = Sample.of(m.messageId(), m.at(), m.messageType(), m.data(), m.event(), fallback);
         if (s == null || s.at().isBefore(cutoff())) {
             return;
         }
-        track(m.vin(), s, accepted.receivedAt());
+        track(m.vin(), s, m.receivedAt());
     }
 
     /** Rebuilds the trips of vehicles whose update failed. */
