@@ -78,9 +78,13 @@ class EventLogStore {
      * transactions never wait for each other in a circle.
      */
     void append(List<VehicleEvent> events, Instant now) {
-        TreeMap<Integer, List<VehicleEvent>> byPartition = new TreeMap<>();
+        // Everything but the positions is made before the partitions are locked.
+        TreeMap<Integer, List<Object[]>> byPartition = new TreeMap<>();
+        OffsetDateTime appendedAt = odt(now);
         for (VehicleEvent e : events) {
-            byPartition.computeIfAbsent(partitionOf(e.vin()), p -> new ArrayList<>()).add(e);
+            byPartition.computeIfAbsent(partitionOf(e.vin()), p -> new ArrayList<>()).add(new Object[] {null, null,
+                    e.vin(), e.messageId(), EventCodec.typeOf(e), odt(e.at()), odt(e.receivedAt()), appendedAt,
+                    codec.payload(e)});
         }
         List<Object[]> bumps = new ArrayList<>(byPartition.size());
         byPartition.forEach((part, list) -> bumps.add(new Object[] {list.size(), part}));
@@ -92,12 +96,12 @@ class EventLogStore {
                     heads.put(rs.getInt(1), rs.getLong(2));
                 }, byPartition.keySet().toArray());
         List<Object[]> rows = new ArrayList<>(events.size());
-        OffsetDateTime appendedAt = odt(now);
         byPartition.forEach((part, list) -> {
             long pos = heads.get(part) - list.size();
-            for (VehicleEvent e : list) {
-                rows.add(new Object[] {part, ++pos, e.vin(), e.messageId(), EventCodec.typeOf(e), odt(e.at()),
-                        odt(e.receivedAt()), appendedAt, codec.payload(e)});
+            for (Object[] row : list) {
+                row[0] = part;
+                row[1] = ++pos;
+                rows.add(row);
             }
         });
         insert(rows);

@@ -52,7 +52,7 @@ import tools.jackson.databind.node.ObjectNode;
 class IngestPipeline implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
-    private static final int MAX_CONFLICT_RETRIES = 5;
+    private static final int MAX_CONFLICT_RETRIES = 8;
 
     private final VehicleRegistry registry;
     private final VehicleStateWriter writer;
@@ -256,10 +256,14 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
-    /** A short random pause, so that two nodes that collided do not collide again in step. */
+    /**
+     * A random pause, so that two nodes that collided do not collide again in step, growing with
+     * each attempt: the other node's transaction, which holds the vehicle's state row until it
+     * commits, includes the append to the event log, which waits its turn on the partition.
+     */
     private static void pauseBeforeRetry(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt + 1));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(200, 5L << attempt) + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
