@@ -1,6 +1,8 @@
 package org.odomo.events;
 
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.stereotype.Component;
@@ -9,17 +11,18 @@ import org.springframework.stereotype.Component;
 @Component
 class AppendSignal {
 
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Set<Integer>>> listeners = new CopyOnWriteArrayList<>();
 
-    void listen(Runnable listener) {
+    void listen(Consumer<Set<Integer>> listener) {
         listeners.add(listener);
     }
 
-    void forget(Runnable listener) {
+    void forget(Consumer<Set<Integer>> listener) {
         listeners.remove(listener);
     }
 
-    void committed() {
-        listeners.forEach(Runnable::run);
+    /** @param partitions the partitions the committed transaction appended to */
+    void committed(Set<Integer> partitions) {
+        listeners.forEach(l -> l.accept(partitions));
     }
 }

@@ -14,7 +14,9 @@ final class EventCodec {
             "alert-closed", AlertClosed.class,
             "charging-started", ChargingStarted.class,
             "charging-finished", ChargingFinished.class,
-            "privacy-mode-changed", PrivacyModeChanged.class);
+            "privacy-mode-changed", PrivacyModeChanged.class,
+            "trip-started", TripStarted.class,
+            "trip-ended", TripEnded.class);
 
     private final JsonMapper json = JsonMapper.builder().build();
 

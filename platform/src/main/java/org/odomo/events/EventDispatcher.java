@@ -57,7 +57,7 @@ class EventDispatcher implements SmartLifecycle {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagAgeMillis = new ConcurrentHashMap<>();
-    private final Runnable wake = this::wakeAll;
+    private final java.util.function.Consumer<Set<Integer>> wake = this::wake;
     private volatile ThreadPoolTaskScheduler scheduler;
     private volatile Shard[] shards = new Shard[0];
 
@@ -65,26 +65,40 @@ class EventDispatcher implements SmartLifecycle {
     private record Failures(int count, Instant notBefore) {
     }
 
-    /** The partitions one thread feeds; at most one run of it at a time, and a run missed while busy is made up. */
+    /**
+     * The partitions one thread feeds: all of them at every poll, and those this node appended to
+     * as soon as it did. At most one run at a time; partitions woken during a run are drained
+     * before it ends.
+     */
     private final class Shard {
         final List<Integer> partitions = new ArrayList<>();
+        final Set<Integer> woken = ConcurrentHashMap.newKeySet();
         final AtomicBoolean busy = new AtomicBoolean();
-        volatile boolean again;
+
+        void poll() {
+            woken.addAll(partitions);
+            run();
+        }
 
         void run() {
             if (!busy.compareAndSet(false, true)) {
-                again = true;
                 return;
             }
             try {
-                do {
-                    again = false;
-                    drain(partitions);
-                } while (again && isRunning());
+                while (!woken.isEmpty() && isRunning()) {
+                    List<Integer> due = new ArrayList<>(woken);
+                    woken.removeAll(due);
+                    due.sort(null);
+                    drain(due);
+                }
             } catch (RuntimeException e) {
                 log.error("event dispatch failed; trying again at the next poll", e);
             } finally {
                 busy.set(false);
+            }
+            if (!woken.isEmpty() && isRunning()) {
+                // Woken between the last check and the release: that wake found the shard busy.
+                wakeLater(this);
             }
         }
     }
@@ -136,7 +150,7 @@ class EventDispatcher implements SmartLifecycle {
         scheduler = s;
         if (!consumers.isEmpty()) {
             for (Shard shard : built) {
-                s.scheduleWithFixedDelay(shard::run, settings.pollInterval());
+                s.scheduleWithFixedDelay(shard::poll, settings.pollInterval());
             }
         }
         s.scheduleWithFixedDelay(this::refreshLag, settings.metricsInterval());
@@ -166,21 +180,28 @@ class EventDispatcher implements SmartLifecycle {
         return Integer.MAX_VALUE - 2000;
     }
 
-    private void wakeAll() {
-        ThreadPoolTaskScheduler s = scheduler;
-        if (s == null || consumers.isEmpty()) {
+    private void wake(Set<Integer> appendedTo) {
+        if (consumers.isEmpty()) {
             return;
         }
-        for (Shard shard : shards) {
-            if (shard.busy.get()) {
-                shard.again = true;
-            } else {
-                try {
-                    s.execute(shard::run);
-                } catch (RuntimeException e) {
-                    // Shutting down, or every thread busy: the next poll will do.
-                }
+        Shard[] current = shards;
+        for (int part : appendedTo) {
+            Shard shard = current[part % current.length];
+            if (shard.woken.add(part) && !shard.busy.get()) {
+                wakeLater(shard);
             }
+        }
+    }
+
+    private void wakeLater(Shard shard) {
+        ThreadPoolTaskScheduler s = scheduler;
+        if (s == null) {
+            return;
+        }
+        try {
+            s.execute(shard::run);
+        } catch (RuntimeException e) {
+            // Shutting down: nothing to feed any more.
         }
     }
 

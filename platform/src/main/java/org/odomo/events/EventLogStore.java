@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -76,8 +77,10 @@ class EventLogStore {
      * new events and stays locked until the transaction ends, so that positions are gapless and
      * committed in order; partitions are taken in ascending order, so that two appending
      * transactions never wait for each other in a circle.
+     *
+     * @return the partitions appended to
      */
-    void append(List<VehicleEvent> events, Instant now) {
+    Set<Integer> append(List<VehicleEvent> events, Instant now) {
         // Everything but the positions is made before the partitions are locked.
         TreeMap<Integer, List<Object[]>> byPartition = new TreeMap<>();
         OffsetDateTime appendedAt = odt(now);
@@ -105,6 +108,7 @@ class EventLogStore {
             }
         });
         insert(rows);
+        return byPartition.keySet();
     }
 
     private void insert(List<Object[]> rows) {

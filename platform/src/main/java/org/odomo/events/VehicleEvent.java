@@ -9,7 +9,8 @@ import java.time.Instant;
  * message, so that a consumer can recognise one it already handled.
  */
 public sealed interface VehicleEvent
-        permits VehicleDataReceived, AlertRaised, AlertClosed, ChargingStarted, ChargingFinished, PrivacyModeChanged {
+        permits VehicleDataReceived, AlertRaised, AlertClosed, ChargingStarted, ChargingFinished, PrivacyModeChanged,
+        TripStarted, TripEnded {
 
     String vin();
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
@@ -54,13 +55,13 @@ public class VehicleEventLog {
             return;
         }
         Instant now = clock.instant();
-        store.append(events, now);
+        Set<Integer> partitions = store.append(events, now);
         int count = events.size();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 appended.increment(count);
-                signal.committed();
+                signal.committed(partitions);
             }
         });
     }

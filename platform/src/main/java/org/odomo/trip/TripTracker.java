@@ -19,7 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.odomo.events.VehicleDataReceived;
 import org.odomo.events.VehicleEvent;
+import org.odomo.events.TripEnded;
+import org.odomo.events.TripStarted;
 import org.odomo.events.VehicleEventConsumer;
+import org.odomo.events.VehicleEventLog;
 import org.odomo.state.RetentionProperties;
 import org.odomo.state.VehicleHistory;
 import org.odomo.state.VehicleHistory.StoredMessage;
@@ -72,6 +75,7 @@ class TripTracker implements VehicleEventConsumer {
     private static final int PAGE = 500;
 
     private final TripStore store;
+    private final VehicleEventLog events;
     private final VehicleHistory history;
     private final VehicleRegistry registry;
     private final RetentionProperties retention;
@@ -86,6 +90,33 @@ class TripTracker implements VehicleEventConsumer {
     private final Counter conflicts;
     private final Counter failed;
 
+    /**
+     * The trip events of one change, kept until the change holds: a step that loses a race and
+     * starts again announces nothing of its lost attempt.
+     */
+    private static final class Announcer {
+        final String vin;
+        final Instant receivedAt;
+        final List<VehicleEvent> events = new ArrayList<>();
+
+        Announcer(String vin, Instant receivedAt) {
+            this.vin = vin;
+            this.receivedAt = receivedAt;
+        }
+
+        void started(TripStore.Row row) {
+            events.add(new TripStarted(vin, row.acc().start.id(), row.acc().start.at(), receivedAt, row.id()));
+            if (row.acc().done()) {
+                ended(row);
+            }
+        }
+
+        void ended(TripStore.Row row) {
+            TripAcc acc = row.acc();
+            events.add(new TripEnded(vin, acc.stop.id(), acc.stop.at(), receivedAt, row.id(), acc.end.wire));
+        }
+    }
+
     /** Another writer changed the vehicle's trips since they were read. */
     static final class Conflict extends RuntimeException {
         Conflict(String vin) {
@@ -93,9 +124,10 @@ class TripTracker implements VehicleEventConsumer {
         }
     }
 
-    TripTracker(TripStore store, VehicleHistory history, VehicleRegistry registry, RetentionProperties retention,
+    TripTracker(TripStore store, VehicleEventLog events, VehicleHistory history, VehicleRegistry registry, RetentionProperties retention,
             PlatformTransactionManager transactions, MeterRegistry meters, Optional<Clock> clock) {
         this.store = store;
+        this.events = events;
         this.history = history;
         this.registry = registry;
         this.retention = retention;
@@ -126,12 +158,15 @@ class TripTracker implements VehicleEventConsumer {
     @Override
     public void handle(List<VehicleEvent> batch) {
         Set<String> vins = new HashSet<>();
+        List<VehicleEvent> announced = new ArrayList<>();
         for (VehicleEvent event : batch) {
             if (event instanceof VehicleDataReceived received) {
                 vins.add(received.vin());
-                on(received);
+                on(received, announced);
             }
         }
+        // Last in the batch's transaction: appending holds the partitions until the commit.
+        events.append(announced);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
@@ -145,7 +180,7 @@ class TripTracker implements VehicleEventConsumer {
         }
     }
 
-    private void on(VehicleDataReceived m) {
+    private void on(VehicleDataReceived m, List<VehicleEvent> announced) {
         Set<DataCategory> uploadable = m.uploadable();
         PrivacyMode fallback;
         if (uploadable.contains(DataCategory.TRIP)) {
@@ -160,7 +195,7 @@ class TripTracker implements VehicleEventConsumer {
         if (s == null || s.at().isBefore(cutoff())) {
             return;
         }
-        track(m.vin(), s, m.receivedAt());
+        announced.addAll(apply(m.vin(), s, m.receivedAt()));
     }
 
     /** Rebuilds the trips of vehicles whose update failed. */
@@ -168,17 +203,27 @@ class TripTracker implements VehicleEventConsumer {
     void repair() {
         for (TripStore.Repair r : store.repairs(100)) {
             try {
-                withRetries(r.vin(), () -> rebuild(r.vin(), r.from(), r));
+                withRetries(r.vin(), () -> rebuild(r.vin(), r.from(), r, new Announcer(r.vin(), clock.instant())));
             } catch (RuntimeException e) {
                 log.warn("could not rebuild the trips of {}: {}", r.vin(), e.toString());
             }
         }
     }
 
-    /** Applies one sample of the vehicle; never throws. */
+    /** Applies one sample of the vehicle and announces the trips it started or ended; never throws. */
     void track(String vin, Sample s, Instant receivedAt) {
+        events.append(apply(vin, s, receivedAt));
+    }
+
+    /** Applies one sample of the vehicle; never throws. @return the trip events it made */
+    private List<VehicleEvent> apply(String vin, Sample s, Instant receivedAt) {
+        Announcer[] held = new Announcer[1];
         try {
-            withRetries(vin, () -> step(vin, s, receivedAt));
+            withRetries(vin, () -> {
+                held[0] = new Announcer(vin, receivedAt);
+                step(vin, s, held[0]);
+            });
+            return held[0].events;
         } catch (RuntimeException e) {
             openTrips.remove(vin);
             failed.increment();
@@ -188,6 +233,7 @@ class TripTracker implements VehicleEventConsumer {
             } catch (RuntimeException again) {
                 log.error("could not mark the trips of {} for rebuilding", vin, again);
             }
+            return List.of();
         }
     }
 
@@ -197,12 +243,14 @@ class TripTracker implements VehicleEventConsumer {
      * @param repair the repair mark this rebuild answers, cleared with it (under the vehicle lock,
      *               so that a failure marked meanwhile is kept), or null
      */
-    private void rebuild(String vin, Key from, TripStore.Repair repair) {
+    private void rebuild(String vin, Key from, TripStore.Repair repair, Announcer announcer) {
         TripStore.Row open = tx.execute(status -> {
             store.lockVehicle(vin);
-            TripStore.Row result = replay(vin, from);
+            TripStore.Row result = replay(vin, from, announcer);
             if (repair != null) {
                 store.clearRepair(repair);
+                // The repair job's own transaction: announced here, last.
+                events.append(announcer.events);
             }
             return result;
         });
@@ -236,10 +284,10 @@ class TripTracker implements VehicleEventConsumer {
         }
     }
 
-    private void step(String vin, Sample s, Instant receivedAt) {
+    private void step(String vin, Sample s, Announcer announcer) {
         TripStore.Row cached = openTrips.get(vin);
         if (cached != null && s.key().isAfter(cached.acc().last)) {
-            continueOpen(vin, cached, s);
+            continueOpen(vin, cached, s, announcer);
             return;
         }
         TripStore.Head head = store.head(vin);
@@ -247,13 +295,13 @@ class TripTracker implements VehicleEventConsumer {
             TripStore.Row open = cached != null && cached.id().equals(head.id()) && cached.version() == head.version()
                     ? cached : store.load(head.id()).orElseThrow(() -> new Conflict(vin));
             if (s.key().isAfter(open.acc().last)) {
-                continueOpen(vin, open, s);
+                continueOpen(vin, open, s, announcer);
                 return;
             }
         } else {
             openTrips.remove(vin);
             if (head == null || s.key().isAfter(head.stop())) {
-                startFromIdle(vin, head, s, receivedAt);
+                startFromIdle(vin, head, s, announcer);
                 return;
             }
         }
@@ -262,11 +310,11 @@ class TripTracker implements VehicleEventConsumer {
         if (!boundary && !store.mayBelongToTrip(vin, s.at())) {
             return;
         }
-        rebuild(vin, s.key(), null);
+        rebuild(vin, s.key(), null, announcer);
     }
 
     /** The sample comes after everything the open trip holds. */
-    private void continueOpen(String vin, TripStore.Row row, Sample s) {
+    private void continueOpen(String vin, TripStore.Row row, Sample s, Announcer announcer) {
         TripAcc acc = row.acc().copy();
         TripMachine machine = TripMachine.resume(acc);
         if (!machine.apply(s)) {
@@ -279,6 +327,9 @@ class TripTracker implements VehicleEventConsumer {
                 throw new Conflict(vin);
             }
             appended.increment();
+            if (acc.done()) {
+                announcer.ended(next);
+            }
             cache(vin, acc.done() ? null : next);
             return;
         }
@@ -294,19 +345,21 @@ class TripTracker implements VehicleEventConsumer {
         });
         appended.increment();
         opened.increment();
+        announcer.ended(ended);
+        announcer.started(begun);
         cache(vin, begun);
     }
 
     /** No trip is open and the sample comes after the latest trip. */
-    private void startFromIdle(String vin, TripStore.Head head, Sample s, Instant receivedAt) {
+    private void startFromIdle(String vin, TripStore.Head head, Sample s, Announcer announcer) {
         TripMachine machine = TripMachine.idle(head != null && head.end() == TripAcc.End.STOP,
                 head == null ? null : head.stop().at());
         if (!machine.apply(s)) {
             return;
         }
-        if (laterDataStoredBefore(vin, s.key(), receivedAt)) {
+        if (laterDataStoredBefore(vin, s.key(), announcer.receivedAt)) {
             // Samples measured after this one were stored (and passed over) before it: replay them.
-            rebuild(vin, s.key(), null);
+            rebuild(vin, s.key(), null, announcer);
             return;
         }
         Instant now = clock.instant();
@@ -319,6 +372,7 @@ class TripTracker implements VehicleEventConsumer {
             rows.forEach(store::insert);
         });
         opened.increment();
+        rows.forEach(announcer::started);
         cache(vin, machine.open() == null ? null : rows.get(rows.size() - 1));
     }
 
@@ -351,7 +405,7 @@ class TripTracker implements VehicleEventConsumer {
      *
      * @return the open trip when the rebuild reached the end of the log with a trip open, else null
      */
-    private TripStore.Row replay(String vin, Key late) {
+    private TripStore.Row replay(String vin, Key late, Announcer announcer) {
         // Where the sequence is known: after an earlier trip that ended idle, or at the start of
         // an earlier trip (its ignition Start, or the idle state before an unstarted trip).
         List<TripStore.Row> earlier = store.startedUpTo(vin, late.at(), 4).stream()
@@ -391,7 +445,7 @@ class TripTracker implements VehicleEventConsumer {
         }
         List<TripStore.Row> replaced = converged == null ? old
                 : old.stream().filter(r -> !r.acc().start.isAfter(converged)).toList();
-        return write(vin, fresh, replaced);
+        return write(vin, fresh, replaced, announcer);
     }
 
     /** Feeds the log from {@code from} to the machine; returns the stop key where it met the stored trips, or null. */
@@ -439,8 +493,11 @@ class TripTracker implements VehicleEventConsumer {
         }
     }
 
-    /** Writes rebuilt trips over the ones they replace, reusing the ids of trips they overlap. */
-    private TripStore.Row write(String vin, List<TripAcc> rebuilt, List<TripStore.Row> replaced) {
+    /**
+     * Writes rebuilt trips over the ones they replace, reusing the ids of trips they overlap; a
+     * trip that is new, or that ends now and did not before, is announced.
+     */
+    private TripStore.Row write(String vin, List<TripAcc> rebuilt, List<TripStore.Row> replaced, Announcer announcer) {
         Instant now = clock.instant();
         Set<String> reused = new HashSet<>();
         TripStore.Row open = null;
@@ -451,6 +508,7 @@ class TripTracker implements VehicleEventConsumer {
             if (match == null) {
                 row = newRow(vin, acc, now);
                 store.insert(row);
+                announcer.started(row);
             } else {
                 reused.add(match.id());
                 if (acc.toJson().equals(match.acc().toJson())) {
@@ -462,6 +520,9 @@ class TripTracker implements VehicleEventConsumer {
                     row = match.next(acc, now);
                     if (!store.update(row, match.version())) {
                         throw new Conflict(vin);
+                    }
+                    if (acc.done() && !match.acc().done()) {
+                        announcer.ended(row);
                     }
                 }
             }

@@ -21,6 +21,8 @@ import org.odomo.ingest.TestVehicles;
 import org.odomo.protocol.MessageType;
 import org.odomo.state.RetentionProperties;
 import org.odomo.support.EventConsumers;
+import org.odomo.trip.Trip;
+import org.odomo.trip.TripQueries;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.RegisteredVehicle;
@@ -109,6 +111,8 @@ class EventLogTests {
     Recorder steady;
     @Autowired
     Recorder flaky;
+    @Autowired
+    TripQueries trips;
 
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600);
 
@@ -181,6 +185,39 @@ class EventLogTests {
         assertThat(((VehicleDataReceived) events.get(2)).changedParts()).isEmpty();
         assertThat(events.get(4)).isEqualTo(new AlertRaised(vin, "now", t0.plusSeconds(60), events.get(4).receivedAt(),
                 "AddWasherFluid", "Warning"));
+    }
+
+    private ObjectNode ignition(RegisteredVehicle v, String id, Instant at, String type, boolean event, double mileage) {
+        ObjectNode m = TestVehicles.envelope(v.vehicle().vin(), v.credential(), id, at,
+                event ? MessageType.EVENT : MessageType.TELEMETRY);
+        if (event) {
+            m.putObject("event").put("name", "ignition");
+        }
+        ObjectNode data = m.putObject("data");
+        data.putObject("ignition").put("type", type);
+        data.putObject("position").putArray("coordinates").add(2.35).add(48.85).add(35.0);
+        data.putObject("odometer").put("mileage", mileage);
+        return m;
+    }
+
+    @Test
+    void theTripConsumerAnnouncesTheTripsItStartsAndEndsInTheLog() {
+        RegisteredVehicle v = car();
+        String vin = v.vehicle().vin();
+        assertThat(send(ignition(v, "start", t0, "Start", true, 1000))).isEqualTo(IngestOutcome.STORED);
+        assertThat(send(ignition(v, "drive", t0.plusSeconds(30), "Start", false, 1000.4))).isEqualTo(IngestOutcome.STORED);
+        assertThat(send(ignition(v, "stop", t0.plusSeconds(60), "Stop", true, 1000.8))).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(log);
+
+        List<Trip> trips = this.trips.trips(vin, null, null, 0, 10);
+        assertThat(trips).hasSize(1);
+        String id = trips.get(0).id();
+        List<VehicleEvent> announced = logged(vin).stream()
+                .filter(e -> e instanceof TripStarted || e instanceof TripEnded).toList();
+        assertThat(announced).hasSize(2);
+        assertThat(announced.get(0)).isEqualTo(new TripStarted(vin, "start", t0, announced.get(0).receivedAt(), id));
+        assertThat(announced.get(1)).isEqualTo(new TripEnded(vin, "stop", t0.plusSeconds(60),
+                announced.get(1).receivedAt(), id, "Stop"));
     }
 
     @Test

@@ -339,7 +339,7 @@ class TripTrackingTests {
     }
 
     private TripTracker node(MeterRegistry meters) {
-        return new TripTracker(store, history, registry, retention, transactions, meters, Optional.empty());
+        return new TripTracker(store, events, history, registry, retention, transactions, meters, Optional.empty());
     }
 
     @Test
