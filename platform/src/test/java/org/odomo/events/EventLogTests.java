@@ -2,7 +2,9 @@ package org.odomo.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,9 +33,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -113,6 +117,12 @@ class EventLogTests {
     Recorder flaky;
     @Autowired
     TripQueries trips;
+    @Autowired
+    EventDispatcher dispatcher;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    MeterRegistry meters;
 
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600);
 
@@ -198,6 +208,26 @@ class EventLogTests {
         data.putObject("position").putArray("coordinates").add(2.35).add(48.85).add(35.0);
         data.putObject("odometer").put("mileage", mileage);
         return m;
+    }
+
+    @Test
+    void eventsEveryConsumerHandledAreDeletedByTheRetentionJobAndTheLagIsMeasured() {
+        RegisteredVehicle v = car();
+        String vin = v.vehicle().vin();
+        assertThat(send(telemetry(v, "m1", t0, 1000))).isEqualTo(IngestOutcome.STORED);
+        assertThat(send(telemetry(v, "m2", t0.plusSeconds(60), 1001))).isEqualTo(IngestOutcome.STORED);
+        assertThat(logged(vin)).hasSize(2);
+        EventConsumers.awaitCaughtUp(log);
+        // The job ran when the node started; make it due again.
+        jdbc.update("UPDATE event_log_job SET last_run = ? WHERE name = 'retention'",
+                t0.minus(Duration.ofDays(1)).atOffset(ZoneOffset.UTC));
+
+        dispatcher.retain();
+
+        assertThat(logged(vin)).isEmpty();
+        assertThat(meters.find("odomo.events.lag").tag("consumer", "test-steady").gauge()).isNotNull();
+        assertThat(meters.find("odomo.events.lag.age").tag("consumer", "trips").timeGauge()).isNotNull();
+        assertThat(meters.find("odomo.events.appended").counter().count()).isPositive();
     }
 
     @Test
