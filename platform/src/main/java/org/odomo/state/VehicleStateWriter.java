@@ -63,17 +63,10 @@ public class VehicleStateWriter {
 
     /**
      * Writes the batch in one transaction. Messages of one VIN must be given in arrival order,
-     * and no two calls may run at the same time for the same VIN on this node.
-     */
-    public WriteResult write(List<IncomingMessage> batch) {
-        return write(batch, changes -> {
-        });
-    }
-
-    /**
-     * Writes the batch in one transaction, at whose end {@code inTransaction} is given what each
-     * stored message (duplicates left out) did to its vehicle's state, to write more in the same
-     * transaction: whatever it writes commits or rolls back with the batch.
+     * and no two calls may run at the same time for the same VIN on this node. At the end of the
+     * transaction {@code inTransaction} is given what each stored message (duplicates left out)
+     * did to its vehicle's state, to write more in the same transaction: whatever it writes
+     * commits or rolls back with the batch.
      */
     public WriteResult write(List<IncomingMessage> batch, Consumer<List<StoredChange>> inTransaction) {
         if (statements == null) {
