@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.odomo.state.RetentionProperties;
 import org.slf4j.Logger;
@@ -57,7 +59,7 @@ class EventDispatcher implements SmartLifecycle {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagAgeMillis = new ConcurrentHashMap<>();
-    private final java.util.function.Consumer<Set<Integer>> wake = this::wake;
+    private final Consumer<Set<Integer>> wake = this::wake;
     private volatile ThreadPoolTaskScheduler scheduler;
     private volatile Shard[] shards = new Shard[0];
 
@@ -270,7 +272,7 @@ class EventDispatcher implements SmartLifecycle {
         AtomicLong age = lagAgeMillis.computeIfAbsent(consumer, c -> new AtomicLong());
         Gauge.builder("odomo.events.lag", events, AtomicLong::get).description("Events the consumer has yet to handle")
                 .tag("consumer", consumer).register(meters);
-        TimeGauge.builder("odomo.events.lag.age", age, java.util.concurrent.TimeUnit.MILLISECONDS, AtomicLong::get)
+        TimeGauge.builder("odomo.events.lag.age", age, TimeUnit.MILLISECONDS, AtomicLong::get)
                 .description("How long the oldest event the consumer has yet to handle has been in the log")
                 .tag("consumer", consumer).register(meters);
     }

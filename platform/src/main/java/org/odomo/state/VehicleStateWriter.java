@@ -152,7 +152,7 @@ public class VehicleStateWriter {
         return copy;
     }
 
-    /** The newest measurement time of the given parts of a state (all parts when none given), or null. */
+    /** The newest measurement time among the given parts of a state, or null. */
     private static Instant newestPart(ObjectNode doc, Iterable<String> parts) {
         Instant newest = null;
         for (String name : parts) {
