@@ -296,10 +296,12 @@ class EventDispatcher implements SmartLifecycle {
     void retain() {
         try {
             Instant now = clock.instant();
-            Integer deleted = tx.execute(status -> store.claimJob(RETENTION_JOB,
-                    now.minus(settings.retentionInterval()).plusMillis(500), now)
-                            ? store.deleteHandledAndOlderThan(now.minus(retention.keep())) : null);
-            if (deleted != null) {
+            // The claim commits at once: the job is then not due for the other nodes, and the
+            // deletes that follow run in short transactions of their own.
+            Boolean claimed = tx.execute(status -> store.claimJob(RETENTION_JOB,
+                    now.minus(settings.retentionInterval()).plusMillis(500), now));
+            if (Boolean.TRUE.equals(claimed)) {
+                long deleted = store.deleteHandledAndOlderThan(now.minus(retention.keep()), retention.batchSize());
                 log.debug("deleted {} events from the log", deleted);
             }
         } catch (RuntimeException e) {

@@ -215,8 +215,12 @@ class EventLogStore {
         return true;
     }
 
-    /** Deletes the events that every consumer has handled, and those appended before {@code cutoff}. */
-    int deleteHandledAndOlderThan(Instant cutoff) {
+    /**
+     * Deletes the events that every consumer has handled, and those appended before
+     * {@code cutoff}, each partition in statements of at most {@code chunk} positions, each its
+     * own transaction (the caller must not hold one): no delete holds its locks for long.
+     */
+    long deleteHandledAndOlderThan(Instant cutoff, int chunk) {
         Map<Integer, Long> handled = new TreeMap<>();
         jdbc.query("SELECT part, head FROM event_partition", rs -> {
             handled.put(rs.getInt(1), rs.getLong(2));
@@ -224,11 +228,21 @@ class EventLogStore {
         jdbc.query("SELECT part, MIN(pos) FROM event_cursor GROUP BY part", rs -> {
             handled.put(rs.getInt(1), rs.getLong(2));
         });
-        int deleted = 0;
+        long deleted = 0;
         for (Map.Entry<Integer, Long> e : handled.entrySet()) {
-            deleted += jdbc.update("DELETE FROM vehicle_event WHERE part = ? AND pos <= ?", e.getKey(), e.getValue());
+            int part = e.getKey();
+            // Positions are gapless, so ranges of positions bound each statement. An event older
+            // than the cutoff lies below the newest such position, handled or not.
+            Long expired = jdbc.queryForObject("SELECT MAX(pos) FROM vehicle_event WHERE part = ? AND appended_at < ?",
+                    Long.class, part, odt(cutoff));
+            long upTo = Math.max(e.getValue(), expired == null ? 0 : expired);
+            Long lowest = jdbc.queryForObject("SELECT MIN(pos) FROM vehicle_event WHERE part = ?", Long.class, part);
+            for (long from = lowest == null ? upTo + 1 : lowest; from <= upTo; from += chunk) {
+                deleted += jdbc.update("DELETE FROM vehicle_event WHERE part = ? AND pos >= ? AND pos <= ?", part, from,
+                        Math.min(upTo, from + chunk - 1));
+            }
         }
-        return deleted + jdbc.update("DELETE FROM vehicle_event WHERE appended_at < ?", odt(cutoff));
+        return deleted;
     }
 
     private static OffsetDateTime odt(Instant instant) {

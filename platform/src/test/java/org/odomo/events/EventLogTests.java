@@ -211,7 +211,7 @@ class EventLogTests {
     }
 
     @Test
-    void eventsEveryConsumerHandledAreDeletedByTheRetentionJobAndTheLagIsMeasured() {
+    void eventsEveryConsumerHandledOrPastTheRetentionAreDeletedByTheRetentionJobAndTheLagIsMeasured() {
         RegisteredVehicle v = car();
         String vin = v.vehicle().vin();
         assertThat(send(telemetry(v, "m1", t0, 1000))).isEqualTo(IngestOutcome.STORED);
@@ -225,6 +225,25 @@ class EventLogTests {
         dispatcher.retain();
 
         assertThat(logged(vin)).isEmpty();
+
+        // A consumer that stopped long ago holds events back only until they expire.
+        assertThat(send(telemetry(v, "m3", t0.plusSeconds(120), 1002))).isEqualTo(IngestOutcome.STORED);
+        assertThat(send(telemetry(v, "m4", t0.plusSeconds(180), 1003))).isEqualTo(IngestOutcome.STORED);
+        int part = store.partitionOf(vin);
+        jdbc.update("INSERT INTO event_cursor (consumer, part, pos, updated_at) VALUES ('test-gone', ?, 0, ?)", part,
+                t0.atOffset(ZoneOffset.UTC));
+        try {
+            jdbc.update("UPDATE vehicle_event SET appended_at = ? WHERE vin = ? AND msg_id = 'm3'",
+                    Instant.now().minus(retention.keep()).minusSeconds(60).atOffset(ZoneOffset.UTC), vin);
+            jdbc.update("UPDATE event_log_job SET last_run = ? WHERE name = 'retention'",
+                    t0.minus(Duration.ofDays(1)).atOffset(ZoneOffset.UTC));
+
+            dispatcher.retain();
+
+            assertThat(logged(vin)).extracting(VehicleEvent::messageId).containsExactly("m4");
+        } finally {
+            jdbc.update("DELETE FROM event_cursor WHERE consumer = 'test-gone'");
+        }
         assertThat(meters.find("odomo.events.lag").tag("consumer", "test-steady").gauge()).isNotNull();
         assertThat(meters.find("odomo.events.lag.age").tag("consumer", "trips").timeGauge()).isNotNull();
         assertThat(meters.find("odomo.events.appended").counter().count()).isPositive();
