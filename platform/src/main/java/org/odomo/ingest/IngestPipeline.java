@@ -15,10 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.odomo.events.EventDerivation;
+import org.odomo.events.VehicleEvent;
+import org.odomo.events.VehicleEventLog;
 import org.odomo.protocol.ProtocolCodec;
 import org.odomo.protocol.VehicleMessage;
 import org.odomo.state.ConcurrentStateUpdateException;
 import org.odomo.state.IncomingMessage;
+import org.odomo.state.StoredChange;
 import org.odomo.state.VehicleStateWriter;
 import org.odomo.state.WriteResult;
 import org.odomo.vehicle.DataCategory;
@@ -27,7 +31,6 @@ import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.NonTransientDataAccessException;
 import org.springframework.dao.NonTransientDataAccessResourceException;
@@ -38,20 +41,23 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ordered processing chain, in one place: authenticate → filter → write (dedupe, state,
- * history) → publish. Each worker thread owns the VINs that hash to it, so one vehicle's
- * messages are handled one at a time and in arrival order, and drains its queue in batches so
- * that one transaction carries hundreds of messages.
+ * history) → derive events → append them to the event log → commit → acknowledge. The write,
+ * the derivation and the append are one transaction, so a stored message always has its events
+ * and a duplicate has none; the consumers of the log (trips, notifications) read it after the
+ * commit, off the acknowledgement path. Each worker thread owns the VINs that hash to it, so one
+ * vehicle's messages are handled one at a time and in arrival order, and drains its queue in
+ * batches so that one transaction carries hundreds of messages.
  */
 @Component
 class IngestPipeline implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
-    private static final int MAX_CONFLICT_RETRIES = 5;
+    private static final int MAX_CONFLICT_RETRIES = 8;
 
     private final VehicleRegistry registry;
     private final VehicleStateWriter writer;
     private final ProtocolCodec codec;
-    private final ApplicationEventPublisher events;
+    private final VehicleEventLog events;
     private final IngestMetrics metrics;
     private final IngestProperties settings;
     private final Clock clock;
@@ -67,7 +73,7 @@ class IngestPipeline implements SmartLifecycle {
     }
 
     IngestPipeline(VehicleRegistry registry, VehicleStateWriter writer, ProtocolCodec codec,
-            ApplicationEventPublisher events, IngestMetrics metrics, IngestProperties settings, Optional<Clock> clock) {
+            VehicleEventLog events, IngestMetrics metrics, IngestProperties settings, Optional<Clock> clock) {
         this.registry = registry;
         this.writer = writer;
         this.codec = codec;
@@ -203,7 +209,7 @@ class IngestPipeline implements SmartLifecycle {
         }
         WriteResult result;
         try {
-            result = writeWithRetries(incoming);
+            result = writeWithRetries(incoming, uploadable);
         } catch (RuntimeException e) {
             if (!cannotBeStored(e)) {
                 throw e;
@@ -212,7 +218,16 @@ class IngestPipeline implements SmartLifecycle {
             writeOneByOne(accepted, incoming, uploadable, vehicles);
             return;
         }
-        finish(accepted, incoming, uploadable, result, vehicles);
+        finish(accepted, incoming, result, vehicles);
+    }
+
+    /** The derivation stage: the events of each stored message, in the batch's order. */
+    private static List<VehicleEvent> derive(List<StoredChange> changes, List<Set<DataCategory>> uploadable) {
+        List<VehicleEvent> derived = new ArrayList<>(changes.size());
+        for (StoredChange change : changes) {
+            derived.addAll(EventDerivation.derive(change, uploadable.get(change.index())));
+        }
+        return derived;
     }
 
     /**
@@ -225,10 +240,10 @@ class IngestPipeline implements SmartLifecycle {
                 || e instanceof IllegalArgumentException || e instanceof ClassCastException;
     }
 
-    private WriteResult writeWithRetries(List<IncomingMessage> incoming) {
+    private WriteResult writeWithRetries(List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable) {
         for (int attempt = 1;; attempt++) {
             try {
-                return writer.write(incoming);
+                return writer.write(incoming, changes -> events.append(derive(changes, uploadable)));
             } catch (ConcurrentStateUpdateException | PessimisticLockingFailureException e) {
                 // Another node wrote one of these vehicles meanwhile (or the database chose this
                 // transaction as a deadlock victim): everything was rolled back, read again.
@@ -241,10 +256,14 @@ class IngestPipeline implements SmartLifecycle {
         }
     }
 
-    /** A short random pause, so that two nodes that collided do not collide again in step. */
+    /**
+     * A random pause, so that two nodes that collided do not collide again in step, growing with
+     * each attempt: the other node's transaction, which holds the vehicle's state row until it
+     * commits, includes the append to the event log, which waits its turn on the partition.
+     */
     private static void pauseBeforeRetry(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * attempt + 1));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, Math.min(200, 5L << attempt) + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -255,8 +274,8 @@ class IngestPipeline implements SmartLifecycle {
         for (int i = 0; i < incoming.size(); i++) {
             Pending p = accepted.get(i);
             try {
-                WriteResult r = writeWithRetries(List.of(incoming.get(i)));
-                finish(List.of(p), List.of(incoming.get(i)), List.of(uploadable.get(i)), r, vehicles);
+                WriteResult r = writeWithRetries(List.of(incoming.get(i)), List.of(uploadable.get(i)));
+                finish(List.of(p), List.of(incoming.get(i)), r, vehicles);
             } catch (RuntimeException e) {
                 if (!cannotBeStored(e)) {
                     // The database, not this message: the rest of the batch fails with it.
@@ -271,8 +290,8 @@ class IngestPipeline implements SmartLifecycle {
     /**
      * @param vehicles the registry's view of the batch's vehicles when the batch started
      */
-    private void finish(List<Pending> accepted, List<IncomingMessage> incoming, List<Set<DataCategory>> uploadable,
-            WriteResult result, Map<String, Vehicle> vehicles) {
+    private void finish(List<Pending> accepted, List<IncomingMessage> incoming, WriteResult result,
+            Map<String, Vehicle> vehicles) {
         Map<String, Instant> privacyAt = new HashMap<>();
         for (int i = 0; i < incoming.size(); i++) {
             VehicleMessage m = incoming.get(i).message();
@@ -299,15 +318,6 @@ class IngestPipeline implements SmartLifecycle {
             boolean stored = result.stored().get(i);
             IngestOutcome outcome = stored ? IngestOutcome.STORED : IngestOutcome.DUPLICATE;
             metrics.outcome(outcome);
-            if (stored) {
-                try {
-                    events.publishEvent(new VehicleMessageAccepted(incoming.get(i).message(),
-                            incoming.get(i).receivedAt(), result.changedParts().getOrDefault(i, Set.of()),
-                            uploadable.get(i)));
-                } catch (RuntimeException e) {
-                    log.error("a listener failed on a stored message of {}", p.message().vin(), e);
-                }
-            }
             p.done().complete(outcome);
         }
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.odomo.protocol.MessageType;
 import org.odomo.protocol.VehicleMessage;
@@ -62,9 +63,12 @@ public class VehicleStateWriter {
 
     /**
      * Writes the batch in one transaction. Messages of one VIN must be given in arrival order,
-     * and no two calls may run at the same time for the same VIN on this node.
+     * and no two calls may run at the same time for the same VIN on this node. At the end of the
+     * transaction {@code inTransaction} is given what each stored message (duplicates left out)
+     * did to its vehicle's state, to write more in the same transaction: whatever it writes
+     * commits or rolls back with the batch.
      */
-    public WriteResult write(List<IncomingMessage> batch) {
+    public WriteResult write(List<IncomingMessage> batch, Consumer<List<StoredChange>> inTransaction) {
         if (statements == null) {
             statements = BatchStatements.of(jdbc);
         }
@@ -72,7 +76,7 @@ public class VehicleStateWriter {
         batch.forEach(m -> vins.add(m.message().vin()));
         Map<String, CachedState> written = new HashMap<>();
         try {
-            WriteResult result = tx.execute(status -> doWrite(batch, vins, written));
+            WriteResult result = tx.execute(status -> doWrite(batch, vins, written, inTransaction));
             if (cache.size() + written.size() > CACHE_LIMIT) {
                 trimCache();
             }
@@ -87,12 +91,16 @@ public class VehicleStateWriter {
         }
     }
 
-    private WriteResult doWrite(List<IncomingMessage> batch, Set<String> vins, Map<String, CachedState> written) {
+    private WriteResult doWrite(List<IncomingMessage> batch, Set<String> vins, Map<String, CachedState> written,
+            Consumer<List<StoredChange>> inTransaction) {
         List<Boolean> stored = insertMessages(batch);
         Map<String, ObjectNode> docs = new HashMap<>();
         Map<String, Long> versions = new HashMap<>();
         Map<String, Map<JsonNode, String>> partTexts = new HashMap<>();
         loadStates(vins, docs, versions, partTexts);
+        Map<String, Map<String, Instant>> openAlerts = loadOpenAlerts(batch, stored);
+        Map<String, Instant> newest = new HashMap<>();
+        List<StoredChange> changes = new ArrayList<>();
 
         Map<Integer, Set<String>> changed = new HashMap<>();
         // Sorted: every node updates states in the same order, so two batches never deadlock.
@@ -106,6 +114,8 @@ public class VehicleStateWriter {
             IncomingMessage in = batch.get(i);
             VehicleMessage msg = in.message();
             ObjectNode doc = docs.computeIfAbsent(msg.vin(), v -> json.createObjectNode());
+            ObjectNode before = snapshot(doc);
+            Instant newestBefore = newest.computeIfAbsent(msg.vin(), v -> newestPart(doc));
             Set<String> parts = new LinkedHashSet<>(StateMerge.apply(doc, msg.data(), msg.at()));
             collectHistory(msg, positions, maintenance);
             if (parts.contains(StatePart.ALARM_STATUS)) {
@@ -114,18 +124,71 @@ public class VehicleStateWriter {
                 jdbc.update("INSERT INTO alarm_event (id, vin, kind, measured_at, body) VALUES (?, ?, 'status', ?, ?)",
                         newId(), msg.vin(), odt(partTime(alarm, msg.at())), json.writeValueAsString(alarm));
             }
+            StoredChange.AlertChange alert = null;
             if (msg.type() == MessageType.EVENT) {
-                applyEvent(in, doc, parts);
+                alert = applyEvent(in, doc, parts, openAlerts.computeIfAbsent(msg.vin(), v -> new HashMap<>()));
             }
             if (!parts.isEmpty()) {
                 dirty.add(msg.vin());
                 changed.put(i, parts);
+                newest.put(msg.vin(), later(newestBefore, newestPart(doc, parts)));
             }
+            boolean older = parts.isEmpty() && newestBefore != null && msg.at().isBefore(newestBefore);
+            changes.add(new StoredChange(i, in, before, parts.isEmpty() ? before : snapshot(doc), Set.copyOf(parts),
+                    older, alert));
         }
         statements.insertPositions(positions);
         statements.insertMaintenance(maintenance);
         Map<String, String> privacy = saveStates(dirty, docs, versions, partTexts, written, changed, batch);
+        // Last, so that whatever it locks is held for as short a time as possible.
+        inTransaction.accept(changes);
         return new WriteResult(stored, changed, privacy);
+    }
+
+    /** A copy sharing the parts, which are replaced, never changed in place. */
+    private ObjectNode snapshot(ObjectNode doc) {
+        ObjectNode copy = json.createObjectNode();
+        copy.setAll(doc);
+        return copy;
+    }
+
+    /** The newest measurement time among the given parts of a state, or null. */
+    private static Instant newestPart(ObjectNode doc, Iterable<String> parts) {
+        Instant newest = null;
+        for (String name : parts) {
+            JsonNode part = doc.get(name);
+            newest = part == null ? newest : later(newest, partTime(part, null));
+        }
+        return newest;
+    }
+
+    private static Instant newestPart(ObjectNode doc) {
+        return newestPart(doc, doc.propertyNames());
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || !b.isAfter(a) ? a : b;
+    }
+
+    /** The open alerts (type to start) of the vehicles whose stored messages raise or clear one. */
+    private Map<String, Map<String, Instant>> loadOpenAlerts(List<IncomingMessage> batch, List<Boolean> stored) {
+        Set<String> vins = new TreeSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String name = batch.get(i).message().eventName();
+            if (stored.get(i) && ("alertRaised".equals(name) || "alertCleared".equals(name))) {
+                vins.add(batch.get(i).message().vin());
+            }
+        }
+        Map<String, Map<String, Instant>> open = new HashMap<>();
+        for (String vin : vins) {
+            Map<String, Instant> types = new HashMap<>();
+            jdbc.query("SELECT type, started_at FROM alert WHERE vin = ? AND active", rs -> {
+                Instant startedAt = rs.getObject(2, OffsetDateTime.class).toInstant();
+                types.merge(rs.getString(1), startedAt, (a, b) -> a.isBefore(b) ? a : b);
+            }, vin);
+            open.put(vin, types);
+        }
+        return open;
     }
 
     private List<Boolean> insertMessages(List<IncomingMessage> batch) {
@@ -247,33 +310,38 @@ public class VehicleStateWriter {
         }
     }
 
-    private void applyEvent(IncomingMessage in, ObjectNode doc, Set<String> parts) {
+    private StoredChange.AlertChange applyEvent(IncomingMessage in, ObjectNode doc, Set<String> parts,
+            Map<String, Instant> openAlerts) {
         VehicleMessage msg = in.message();
         ObjectNode event = msg.event();
         String name = msg.eventName();
         double[] where = in.locationAllowed() ? positionOf(msg, doc) : null;
         OffsetDateTime at = odt(msg.at());
+        StoredChange.AlertChange alert = null;
         switch (name) {
             case "alertRaised" -> {
-                String type = event.path("alert").path("type").stringValue();
-                Integer active = jdbc.queryForObject("SELECT COUNT(*) FROM alert WHERE vin = ? AND type = ? AND active",
-                        Integer.class, msg.vin(), type);
-                if (active == 0) {
+                alert = AlertTransitions.apply(openAlerts, msg);
+                if (alert != null) {
                     jdbc.update("""
                             INSERT INTO alert (id, vin, type, severity, active, started_at, start_longitude,
                                 start_latitude, start_altitude, start_pos_at, created_at, updated_at)
                             VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?, ?, ?)""",
-                            newId(), msg.vin(), type, event.path("alert").path("severity").stringValue(), at,
+                            newId(), msg.vin(), alert.type(), alert.severity(), at,
                             coord(where, 0), coord(where, 1), coord(where, 2), where == null ? null : posTime(doc, at),
                             odt(in.receivedAt()), odt(in.receivedAt()));
                 }
             }
-            case "alertCleared" -> jdbc.update("""
-                    UPDATE alert SET active = FALSE, end_at = ?, end_longitude = ?, end_latitude = ?, end_altitude = ?,
-                        end_pos_at = ?, updated_at = ?
-                    WHERE vin = ? AND type = ? AND active AND started_at <= ?""",
-                    at, coord(where, 0), coord(where, 1), coord(where, 2), where == null ? null : posTime(doc, at),
-                    odt(in.receivedAt()), msg.vin(), event.path("alert").path("type").stringValue(), at);
+            case "alertCleared" -> {
+                alert = AlertTransitions.apply(openAlerts, msg);
+                if (alert != null) {
+                    jdbc.update("""
+                            UPDATE alert SET active = FALSE, end_at = ?, end_longitude = ?, end_latitude = ?,
+                                end_altitude = ?, end_pos_at = ?, updated_at = ?
+                            WHERE vin = ? AND type = ? AND active AND started_at <= ?""",
+                            at, coord(where, 0), coord(where, 1), coord(where, 2),
+                            where == null ? null : posTime(doc, at), odt(in.receivedAt()), msg.vin(), alert.type(), at);
+                }
+            }
             case "collision" -> {
                 JsonNode c = event.path("collision");
                 jdbc.update("""
@@ -303,6 +371,7 @@ public class VehicleStateWriter {
                 // ignition, doors, charging and preconditioning events carry only data.
             }
         }
+        return alert;
     }
 
     /** Where the vehicle was: the message's own position, else the last one in the state. */

@@ -17,8 +17,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.odomo.ingest.VehicleMessageAccepted;
-import org.odomo.protocol.VehicleMessage;
+import org.odomo.events.VehicleDataReceived;
+import org.odomo.events.VehicleEvent;
+import org.odomo.events.TripEnded;
+import org.odomo.events.TripStarted;
+import org.odomo.events.VehicleEventConsumer;
+import org.odomo.events.VehicleEventLog;
 import org.odomo.state.RetentionProperties;
 import org.odomo.state.VehicleHistory;
 import org.odomo.state.VehicleHistory.StoredMessage;
@@ -28,11 +32,13 @@ import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +47,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps every vehicle's trips up to date as its messages are stored.
+ * Keeps every vehicle's trips up to date as its messages are stored: a consumer of the vehicle
+ * event log, which hands it each stored message ({@link VehicleDataReceived}) in order per
+ * vehicle, in batches whose trip writes commit together with the consumer's cursor.
  *
  * <p>The message log is the truth: the trips of a stretch of time are what {@link TripMachine}
  * makes of the messages measured in it. Most messages are telemetry of the open trip arriving in
@@ -52,14 +60,14 @@ import tools.jackson.databind.json.JsonMapper;
  * (the end of an earlier trip) by replaying the log, and stops as soon as the rebuilt trips meet
  * the stored ones again at an ignition {@code Stop}.
  *
- * <p>Several nodes may handle the same vehicle's messages. A trip row carries a version that every
- * writer checks; opening a trip and rebuilding lock the vehicle's {@code trip_vehicle} row, and a
+ * <p>The log gives one vehicle's events to one node at a time, but the repair job may still meet
+ * the consumer on a vehicle. A trip row carries a version that every writer checks; opening a trip and rebuilding lock the vehicle's {@code trip_vehicle} row, and a
  * rebuild also checks the version of every trip it rewrites or removes, so a concurrent in-order
  * update makes it start over. A writer that loses starts again from fresh reads. If a message
  * still cannot be applied, the vehicle is marked and its trips are rebuilt a minute later.
  */
 @Component
-class TripTracker {
+class TripTracker implements VehicleEventConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(TripTracker.class);
     private static final int MAX_ATTEMPTS = 8;
@@ -67,6 +75,7 @@ class TripTracker {
     private static final int PAGE = 500;
 
     private final TripStore store;
+    private final VehicleEventLog events;
     private final VehicleHistory history;
     private final VehicleRegistry registry;
     private final RetentionProperties retention;
@@ -81,6 +90,33 @@ class TripTracker {
     private final Counter conflicts;
     private final Counter failed;
 
+    /**
+     * The trip events of one change, kept until the change holds: a step that loses a race and
+     * starts again announces nothing of its lost attempt.
+     */
+    private static final class Announcer {
+        final String vin;
+        final Instant receivedAt;
+        final List<VehicleEvent> events = new ArrayList<>();
+
+        Announcer(String vin, Instant receivedAt) {
+            this.vin = vin;
+            this.receivedAt = receivedAt;
+        }
+
+        void started(TripStore.Row row) {
+            events.add(new TripStarted(vin, row.acc().start.id(), row.acc().start.at(), receivedAt, row.id()));
+            if (row.acc().done()) {
+                ended(row);
+            }
+        }
+
+        void ended(TripStore.Row row) {
+            TripAcc acc = row.acc();
+            events.add(new TripEnded(vin, acc.stop.id(), acc.stop.at(), receivedAt, row.id(), acc.end.wire));
+        }
+    }
+
     /** Another writer changed the vehicle's trips since they were read. */
     static final class Conflict extends RuntimeException {
         Conflict(String vin) {
@@ -88,13 +124,17 @@ class TripTracker {
         }
     }
 
-    TripTracker(TripStore store, VehicleHistory history, VehicleRegistry registry, RetentionProperties retention,
+    TripTracker(TripStore store, VehicleEventLog events, VehicleHistory history, VehicleRegistry registry, RetentionProperties retention,
             PlatformTransactionManager transactions, MeterRegistry meters, Optional<Clock> clock) {
         this.store = store;
+        this.events = events;
         this.history = history;
         this.registry = registry;
         this.retention = retention;
+        // Within a consumer batch each multi-row change is a savepoint, so that a conflict undoes only
+        // that change and it can be tried again; outside one (the repair job) it is a transaction.
         this.tx = new TransactionTemplate(transactions);
+        this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock.orElse(Clock.systemUTC());
         this.appended = updates(meters, "appended");
         this.opened = updates(meters, "opened");
@@ -110,10 +150,38 @@ class TripTracker {
                 + "appended to the open trip, a trip opened, trips rebuilt from the log").tag("how", how).register(meters);
     }
 
-    @EventListener
-    void on(VehicleMessageAccepted accepted) {
-        VehicleMessage m = accepted.message();
-        Set<DataCategory> uploadable = accepted.uploadable();
+    @Override
+    public String name() {
+        return "trips";
+    }
+
+    @Override
+    public void handle(List<VehicleEvent> batch) {
+        Set<String> vins = new HashSet<>();
+        List<VehicleEvent> announced = new ArrayList<>();
+        for (VehicleEvent event : batch) {
+            if (event instanceof VehicleDataReceived received) {
+                vins.add(received.vin());
+                on(received, announced);
+            }
+        }
+        // Last in the batch's transaction: appending holds the partitions until the commit.
+        events.append(announced);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        // The cached open trips are the ones this batch wrote, now undone.
+                        vins.forEach(openTrips::remove);
+                    }
+                }
+            });
+        }
+    }
+
+    private void on(VehicleDataReceived m, List<VehicleEvent> announced) {
+        Set<DataCategory> uploadable = m.uploadable();
         PrivacyMode fallback;
         if (uploadable.contains(DataCategory.TRIP)) {
             fallback = uploadable.contains(DataCategory.POSITION) ? PrivacyMode.DATA_AND_LOCATION : PrivacyMode.DATA;
@@ -123,11 +191,11 @@ class TripTracker {
         } else {
             return;
         }
-        Sample s = Sample.of(m.id(), m.at(), m.type().wireName(), m.data(), m.event(), fallback);
+        Sample s = Sample.of(m.messageId(), m.at(), m.messageType(), m.data(), m.event(), fallback);
         if (s == null || s.at().isBefore(cutoff())) {
             return;
         }
-        track(m.vin(), s, accepted.receivedAt());
+        announced.addAll(apply(m.vin(), s, m.receivedAt()));
     }
 
     /** Rebuilds the trips of vehicles whose update failed. */
@@ -135,17 +203,27 @@ class TripTracker {
     void repair() {
         for (TripStore.Repair r : store.repairs(100)) {
             try {
-                withRetries(r.vin(), () -> rebuild(r.vin(), r.from(), r));
+                withRetries(r.vin(), () -> rebuild(r.vin(), r.from(), r, new Announcer(r.vin(), clock.instant())));
             } catch (RuntimeException e) {
                 log.warn("could not rebuild the trips of {}: {}", r.vin(), e.toString());
             }
         }
     }
 
-    /** Applies one sample of the vehicle; never throws. */
+    /** Applies one sample of the vehicle and announces the trips it started or ended; never throws. */
     void track(String vin, Sample s, Instant receivedAt) {
+        events.append(apply(vin, s, receivedAt));
+    }
+
+    /** Applies one sample of the vehicle; never throws. @return the trip events it made */
+    private List<VehicleEvent> apply(String vin, Sample s, Instant receivedAt) {
+        Announcer[] held = new Announcer[1];
         try {
-            withRetries(vin, () -> step(vin, s, receivedAt));
+            withRetries(vin, () -> {
+                held[0] = new Announcer(vin, receivedAt);
+                step(vin, s, held[0]);
+            });
+            return held[0].events;
         } catch (RuntimeException e) {
             openTrips.remove(vin);
             failed.increment();
@@ -155,6 +233,7 @@ class TripTracker {
             } catch (RuntimeException again) {
                 log.error("could not mark the trips of {} for rebuilding", vin, again);
             }
+            return List.of();
         }
     }
 
@@ -164,12 +243,14 @@ class TripTracker {
      * @param repair the repair mark this rebuild answers, cleared with it (under the vehicle lock,
      *               so that a failure marked meanwhile is kept), or null
      */
-    private void rebuild(String vin, Key from, TripStore.Repair repair) {
+    private void rebuild(String vin, Key from, TripStore.Repair repair, Announcer announcer) {
         TripStore.Row open = tx.execute(status -> {
             store.lockVehicle(vin);
-            TripStore.Row result = replay(vin, from);
+            TripStore.Row result = replay(vin, from, announcer);
             if (repair != null) {
                 store.clearRepair(repair);
+                // The repair job's own transaction: announced here, last.
+                events.append(announcer.events);
             }
             return result;
         });
@@ -203,10 +284,10 @@ class TripTracker {
         }
     }
 
-    private void step(String vin, Sample s, Instant receivedAt) {
+    private void step(String vin, Sample s, Announcer announcer) {
         TripStore.Row cached = openTrips.get(vin);
         if (cached != null && s.key().isAfter(cached.acc().last)) {
-            continueOpen(vin, cached, s);
+            continueOpen(vin, cached, s, announcer);
             return;
         }
         TripStore.Head head = store.head(vin);
@@ -214,13 +295,13 @@ class TripTracker {
             TripStore.Row open = cached != null && cached.id().equals(head.id()) && cached.version() == head.version()
                     ? cached : store.load(head.id()).orElseThrow(() -> new Conflict(vin));
             if (s.key().isAfter(open.acc().last)) {
-                continueOpen(vin, open, s);
+                continueOpen(vin, open, s, announcer);
                 return;
             }
         } else {
             openTrips.remove(vin);
             if (head == null || s.key().isAfter(head.stop())) {
-                startFromIdle(vin, head, s, receivedAt);
+                startFromIdle(vin, head, s, announcer);
                 return;
             }
         }
@@ -229,11 +310,11 @@ class TripTracker {
         if (!boundary && !store.mayBelongToTrip(vin, s.at())) {
             return;
         }
-        rebuild(vin, s.key(), null);
+        rebuild(vin, s.key(), null, announcer);
     }
 
     /** The sample comes after everything the open trip holds. */
-    private void continueOpen(String vin, TripStore.Row row, Sample s) {
+    private void continueOpen(String vin, TripStore.Row row, Sample s, Announcer announcer) {
         TripAcc acc = row.acc().copy();
         TripMachine machine = TripMachine.resume(acc);
         if (!machine.apply(s)) {
@@ -246,6 +327,9 @@ class TripTracker {
                 throw new Conflict(vin);
             }
             appended.increment();
+            if (acc.done()) {
+                announcer.ended(next);
+            }
             cache(vin, acc.done() ? null : next);
             return;
         }
@@ -261,19 +345,21 @@ class TripTracker {
         });
         appended.increment();
         opened.increment();
+        announcer.ended(ended);
+        announcer.started(begun);
         cache(vin, begun);
     }
 
     /** No trip is open and the sample comes after the latest trip. */
-    private void startFromIdle(String vin, TripStore.Head head, Sample s, Instant receivedAt) {
+    private void startFromIdle(String vin, TripStore.Head head, Sample s, Announcer announcer) {
         TripMachine machine = TripMachine.idle(head != null && head.end() == TripAcc.End.STOP,
                 head == null ? null : head.stop().at());
         if (!machine.apply(s)) {
             return;
         }
-        if (laterDataStoredBefore(vin, s.key(), receivedAt)) {
+        if (laterDataStoredBefore(vin, s.key(), announcer.receivedAt)) {
             // Samples measured after this one were stored (and passed over) before it: replay them.
-            rebuild(vin, s.key(), null);
+            rebuild(vin, s.key(), null, announcer);
             return;
         }
         Instant now = clock.instant();
@@ -286,6 +372,7 @@ class TripTracker {
             rows.forEach(store::insert);
         });
         opened.increment();
+        rows.forEach(announcer::started);
         cache(vin, machine.open() == null ? null : rows.get(rows.size() - 1));
     }
 
@@ -318,7 +405,7 @@ class TripTracker {
      *
      * @return the open trip when the rebuild reached the end of the log with a trip open, else null
      */
-    private TripStore.Row replay(String vin, Key late) {
+    private TripStore.Row replay(String vin, Key late, Announcer announcer) {
         // Where the sequence is known: after an earlier trip that ended idle, or at the start of
         // an earlier trip (its ignition Start, or the idle state before an unstarted trip).
         List<TripStore.Row> earlier = store.startedUpTo(vin, late.at(), 4).stream()
@@ -358,7 +445,7 @@ class TripTracker {
         }
         List<TripStore.Row> replaced = converged == null ? old
                 : old.stream().filter(r -> !r.acc().start.isAfter(converged)).toList();
-        return write(vin, fresh, replaced);
+        return write(vin, fresh, replaced, announcer);
     }
 
     /** Feeds the log from {@code from} to the machine; returns the stop key where it met the stored trips, or null. */
@@ -406,8 +493,11 @@ class TripTracker {
         }
     }
 
-    /** Writes rebuilt trips over the ones they replace, reusing the ids of trips they overlap. */
-    private TripStore.Row write(String vin, List<TripAcc> rebuilt, List<TripStore.Row> replaced) {
+    /**
+     * Writes rebuilt trips over the ones they replace, reusing the ids of trips they overlap; a
+     * trip that is new, or that ends now and did not before, is announced.
+     */
+    private TripStore.Row write(String vin, List<TripAcc> rebuilt, List<TripStore.Row> replaced, Announcer announcer) {
         Instant now = clock.instant();
         Set<String> reused = new HashSet<>();
         TripStore.Row open = null;
@@ -418,6 +508,7 @@ class TripTracker {
             if (match == null) {
                 row = newRow(vin, acc, now);
                 store.insert(row);
+                announcer.started(row);
             } else {
                 reused.add(match.id());
                 if (acc.toJson().equals(match.acc().toJson())) {
@@ -429,6 +520,9 @@ class TripTracker {
                     row = match.next(acc, now);
                     if (!store.update(row, match.version())) {
                         throw new Conflict(vin);
+                    }
+                    if (acc.done() && !match.acc().done()) {
+                        announcer.ended(row);
                     }
                 }
             }

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.odomo.OdomoApplication;
+import org.odomo.events.VehicleEventLog;
+import org.odomo.support.EventConsumers;
 import org.odomo.support.Services;
+import org.odomo.trip.Trip;
+import org.odomo.trip.TripQueries;
 import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -33,7 +38,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * A platform process killed with SIGKILL in the middle of ingestion keeps, once restarted, what it
  * acknowledged: on PostgreSQL everything; on the embedded H2 database everything but at most the
  * last half second, as docs/benchmarks.md (Durability) says: H2 writes committed transactions to
- * its file in the background, every 500 ms.
+ * its file in the background, every 500 ms. The trips, which consume the event log after the
+ * acknowledgement, catch up from their cursor after the restart and miss none of what was kept.
  *
  * <p>The platform runs in a child JVM ({@link CrashingNode}) on the test classpath, ingesting one
  * vehicle's telemetry without end; the test notes the time at which it read each acknowledgement,
@@ -52,7 +58,8 @@ class RestartDurabilityTests {
     Path dataDir;
 
     /** What the killed process reported: its vehicle, each acknowledged message and when the test read it. */
-    private record Run(String vin, Map<Long, Long> ackReadAtNanos, List<String> refused, long killedAtNanos) {
+    private record Run(String vin, Instant start, Map<Long, Long> ackReadAtNanos, List<String> refused,
+            long killedAtNanos) {
 
         /** The messages acknowledged at least {@code age} before the kill (all of them for a zero age). */
         Set<Long> acknowledgedBefore(Duration age) {
@@ -108,6 +115,18 @@ class RestartDurabilityTests {
         long newest = Collections.max(stored);
         VehicleState state = restarted.getBean(VehicleHistory.class).current(run.vin()).orElseThrow();
         assertThat(state.part("odometer").orElseThrow().path("mileage").longValue()).isEqualTo(1000 + newest);
+
+        // Every stored message is in the one trip, up to the newest: the trips lost nothing to the kill.
+        EventConsumers.awaitCaughtUp(restarted.getBean(VehicleEventLog.class));
+        long first = Collections.min(stored);
+        List<Trip> trips = restarted.getBean(TripQueries.class).trips(run.vin(), null, null, 0, 10);
+        assertThat(trips).hasSize(1);
+        Trip trip = trips.get(0);
+        assertThat(trip.done()).isFalse();
+        assertThat(trip.startedAt()).isEqualTo(run.start().plusSeconds(30 * first));
+        assertThat(trip.startMileage()).isEqualTo(1000.0 + first);
+        assertThat(trip.duration()).isEqualTo(30 * (newest - first));
+        assertThat(trip.distance()).isEqualTo((double) (newest - first));
     }
 
     /** Starts {@link CrashingNode} in a child JVM, lets it acknowledge for a while, kills it with SIGKILL. */
@@ -120,6 +139,7 @@ class RestartDurabilityTests {
         List<String> refused = Collections.synchronizedList(new ArrayList<>());
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         String[] vin = new String[1];
+        Instant[] start = new Instant[1];
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -129,6 +149,8 @@ class RestartDurabilityTests {
                         acks.put(Long.parseLong(line.substring((CrashingNode.PREFIX + "ACK ").length())), now);
                     } else if (line.startsWith(CrashingNode.PREFIX + "NACK ")) {
                         refused.add(line);
+                    } else if (line.startsWith(CrashingNode.PREFIX + "START ")) {
+                        start[0] = Instant.parse(line.substring((CrashingNode.PREFIX + "START ").length()));
                     } else if (line.startsWith(CrashingNode.PREFIX + "VIN ")) {
                         vin[0] = line.substring((CrashingNode.PREFIX + "VIN ").length());
                     } else if (log.size() < 500) {
@@ -166,7 +188,7 @@ class RestartDurabilityTests {
         assertThat(process.exitValue()).isEqualTo(137);
         reader.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(vin[0]).isNotNull();
-        return new Run(vin[0], Map.copyOf(acks), List.copyOf(refused), killedAt);
+        return new Run(vin[0], start[0], Map.copyOf(acks), List.copyOf(refused), killedAt);
     }
 
     private static ConfigurableApplicationContext restart(String[] profiles, List<String> platformArgs) {

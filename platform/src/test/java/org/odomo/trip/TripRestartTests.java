@@ -10,9 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.odomo.OdomoApplication;
+import org.odomo.events.VehicleEventLog;
 import org.odomo.ingest.IngestGateway;
 import org.odomo.ingest.IngestOutcome;
 import org.odomo.ingest.TestVehicles;
+import org.odomo.support.EventConsumers;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.RegisteredVehicle;
@@ -55,6 +57,7 @@ class TripRestartTests {
                     send(first, messages.get(i));
                 }
             }
+            EventConsumers.awaitCaughtUp(first.getBean(VehicleEventLog.class));
             List<Trip> running = first.getBean(TripQueries.class).trips(vin, null, null, 0, 10);
             assertThat(running).hasSize(1);
             assertThat(running.get(0).done()).isFalse();
@@ -65,6 +68,7 @@ class TripRestartTests {
                 send(second, messages.get(i));
             }
             send(second, messages.get(3)); // held up somewhere, delivered after the restart
+            EventConsumers.awaitCaughtUp(second.getBean(VehicleEventLog.class));
             TripQueries trips = second.getBean(TripQueries.class);
             List<Trip> list = trips.trips(vin, null, null, 0, 10);
             assertThat(list).hasSize(1);

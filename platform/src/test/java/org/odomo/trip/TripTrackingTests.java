@@ -14,11 +14,13 @@ import java.util.Optional;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.odomo.events.VehicleEventLog;
 import org.odomo.ingest.IngestGateway;
 import org.odomo.ingest.IngestOutcome;
 import org.odomo.ingest.TestVehicles;
 import org.odomo.state.RetentionProperties;
 import org.odomo.state.VehicleHistory;
+import org.odomo.support.EventConsumers;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.RegisteredVehicle;
@@ -65,8 +67,14 @@ class TripTrackingTests {
 
     private final Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(3));
 
+    @Autowired
+    VehicleEventLog events;
+
+    /** Sends the message and waits until the trips have taken it in. */
     private IngestOutcome send(ObjectNode message) {
-        return gateway.submit(TestVehicles.bytes(message)).join();
+        IngestOutcome outcome = gateway.submit(TestVehicles.bytes(message)).join();
+        EventConsumers.awaitCaughtUp(events);
+        return outcome;
     }
 
     private RegisteredVehicle car(String model, PrivacyMode mode, ConnectedService... services) {
@@ -331,7 +339,7 @@ class TripTrackingTests {
     }
 
     private TripTracker node(MeterRegistry meters) {
-        return new TripTracker(store, history, registry, retention, transactions, meters, Optional.empty());
+        return new TripTracker(store, events, history, registry, retention, transactions, meters, Optional.empty());
     }
 
     @Test
