@@ -454,6 +454,30 @@ class DeliveryEngineTests {
     }
 
     @Test
+    void anHttp2ReceiverGetsItsMessagesOverHttp2() throws Exception {
+        try (Http2Receiver h2 = new Http2Receiver()) {
+            destinations.put(new Destination("cb-h2", OWNER, "h2", Destination.State.RUNNING,
+                    new Destination.Webhook(h2.uri("/h2")), List.of(), DeliveryPolicy.endUser()));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                UUID id = enqueue("cb-h2", "m-h2", clock.instant(), i);
+                ids.add(id.toString());
+                await().atMost(Duration.ofSeconds(10)).until(() -> outcomeOf(id).equals("DELIVERED:"));
+            }
+            List<String> got = new ArrayList<>();
+            for (Http2Receiver.Received r : h2.received) {
+                JsonNode body = JSON.readTree(r.body());
+                (body.isArray() ? body : JSON.createArrayNode().add(body)).forEach(m -> {
+                    assertValidB2cMessage(m);
+                    got.add(m.path("notificationId").stringValue());
+                });
+            }
+            assertThat(got).isEqualTo(ids);
+            assertThat(h2.received).extracting(Http2Receiver.Received::protocol).contains("HTTP/2.0");
+        }
+    }
+
+    @Test
     void twoEnginesOnOneDatabaseDeliverEachNotificationOnce() throws Exception {
         DeliveryEngine second = new DeliveryEngine(store, List.of(destinations), settings, metrics, scheduler,
                 java.util.Optional.of((Clock) clock));
