@@ -51,6 +51,11 @@ public record Notification(String destinationId, String streamKey, Instant event
         Objects.requireNonNull(eventTime);
         Objects.requireNonNull(kind);
         Objects.requireNonNull(event);
+        if (destinationId.isEmpty() || destinationId.length() > 100 || streamKey.isEmpty()
+                || streamKey.length() > 200) {
+            throw new IllegalArgumentException("destinationId (1 to 100 characters) and streamKey (1 to 200) are"
+                    + " required");
+        }
         if (!event.isObject()) {
             throw new IllegalArgumentException("the event must be a JSON object");
         }

@@ -60,6 +60,8 @@ class DeliveryEngine implements SmartLifecycle {
     private final ExecutorService pool;
     private final ReentrantLock polling = new ReentrantLock();
     private final AtomicBoolean nudged = new AtomicBoolean();
+    /** The last look found as many due streams as it could take: more are probably waiting. */
+    private volatile boolean backlog;
     private volatile ScheduledFuture<?> loop;
     private volatile boolean running;
 
@@ -146,6 +148,7 @@ class DeliveryEngine implements SmartLifecycle {
         try {
             int free = Math.min(slots.availablePermits(), settings.claimLimit());
             if (free == 0) {
+                backlog = true;
                 return;
             }
             Instant now = clock.instant();
@@ -159,6 +162,10 @@ class DeliveryEngine implements SmartLifecycle {
                             process(s);
                         } finally {
                             slots.release();
+                            if (backlog) {
+                                // A slot is free and streams wait: take the next one now, not at the next poll.
+                                nudge();
+                            }
                         }
                     });
                 } catch (RuntimeException e) {
@@ -166,7 +173,8 @@ class DeliveryEngine implements SmartLifecycle {
                     throw e;
                 }
             }
-            if (claimed.size() == free && free == settings.claimLimit()) {
+            backlog = claimed.size() == free;
+            if (backlog && free == settings.claimLimit()) {
                 nudge();
             }
         } catch (RuntimeException e) {

@@ -82,12 +82,19 @@ class OutboxStore {
     /** Claims up to {@code limit} due streams that no live lease holds. */
     List<ClaimedStream> claim(String leaseToken, Instant now, Instant leaseUntil, int limit) {
         return transactions.execute(status -> {
+            // The due streams are picked in a subquery and locked by key: H2 locks every row a
+            // FOR UPDATE query reads, which on the due-time index alone would be every due stream.
+            // Twice as many candidates as wanted, so that another node's locks leave some to take.
             List<ClaimedStream> due = jdbc.query("""
                     SELECT destination_id, stream_key, failures FROM delivery_stream
-                    WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                    ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED""",
+                    WHERE (destination_id, stream_key) IN (
+                        SELECT destination_id, stream_key FROM delivery_stream
+                        WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                        ORDER BY next_attempt_at LIMIT ?)
+                      AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                    LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, i) -> new ClaimedStream(rs.getString(1), rs.getString(2), rs.getInt(3), leaseToken), at(now),
-                    at(now), limit);
+                    at(now), limit * 2, at(now), at(now), limit);
             List<Object[]> rows = new ArrayList<>();
             for (ClaimedStream s : due) {
                 rows.add(new Object[] { leaseToken, at(leaseUntil), s.destinationId(), s.streamKey() });
@@ -121,16 +128,12 @@ class OutboxStore {
             return 0;
         }
         return transactions.execute(status -> {
-            List<Object[]> rows = new ArrayList<>();
-            for (UUID id : ids) {
-                rows.add(new Object[] { at(now), outcome, reason, attempted ? 1 : 0, id });
-            }
-            int done = 0;
-            for (int n : jdbc.batchUpdate("""
-                    UPDATE delivery_notification SET completed_at = ?, outcome = ?, drop_reason = ?,
-                      attempts = attempts + ? WHERE id = ? AND completed_at IS NULL""", rows)) {
-                done += Math.max(n, 0);
-            }
+            List<Object> args = new ArrayList<>(List.of(at(now), outcome, attempted ? 1 : 0));
+            args.add(reason);
+            args.addAll(ids);
+            int done = jdbc.update("UPDATE delivery_notification SET completed_at = ?, outcome = ?, attempts = attempts + ?,"
+                    + " drop_reason = ? WHERE completed_at IS NULL AND id IN (" + placeholders(ids.size()) + ")",
+                    args.toArray());
             if (done > 0) {
                 jdbc.update("UPDATE delivery_stream SET pending = pending - ? WHERE destination_id = ? AND stream_key = ?",
                         done, destinationId, streamKey);
@@ -139,14 +142,20 @@ class OutboxStore {
         });
     }
 
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
     /** Counts a failed attempt on notifications that stay open. */
     void attempted(List<UUID> ids, Instant now) {
-        List<Object[]> rows = new ArrayList<>();
-        for (UUID id : ids) {
-            rows.add(new Object[] { at(now), id });
+        if (ids.isEmpty()) {
+            return;
         }
-        jdbc.batchUpdate("UPDATE delivery_notification SET attempts = attempts + 1, last_attempt_at = ? "
-                + "WHERE id = ? AND completed_at IS NULL", rows);
+        List<Object> args = new ArrayList<>();
+        args.add(at(now));
+        args.addAll(ids);
+        jdbc.update("UPDATE delivery_notification SET attempts = attempts + 1, last_attempt_at = ? "
+                + "WHERE completed_at IS NULL AND id IN (" + placeholders(ids.size()) + ")", args.toArray());
     }
 
     /**

@@ -125,6 +125,8 @@ class DeliveryEngineTests {
     AppRegistry apps;
     @Autowired
     AccountManagement accounts;
+    @Autowired
+    org.springframework.context.ApplicationContext app;
 
     final OpenApiSpec template = new OpenApiSpec("api-b2c-webhook-template.yaml", "");
     final OpenApiSpec.Operation webhook = template.operations().stream()
@@ -231,6 +233,23 @@ class DeliveryEngineTests {
         assertThat(body).isEqualTo(expected);
         assertValidB2cMessage(body);
         await().atMost(Duration.ofSeconds(5)).until(() -> outcomeOf(id).equals("DELIVERED:"));
+        assertThat(meters.get("odomo.delivery.queued").counter().count()).isPositive();
+        assertThat(meters.get("odomo.delivery.delivered").counter().count()).isPositive();
+        assertThat(meters.get("odomo.delivery.attempt").tag("channel", "webhook").tag("received", "true").timer()
+                .count()).isPositive();
+        assertThat(meters.get("odomo.delivery.oldest.undelivered.age").gauge().value()).isNotNegative();
+    }
+
+    @Test
+    void theCleanUpRemovesLogEntriesOlderThanTheRetentionOnOneNodeAtATime() {
+        DeliveryCleanup.DeliveryCleanupJob job = app.getBean(DeliveryCleanup.DeliveryCleanupJob.class);
+        store.log(new OutboxStore.Attempt("cb-cleanup", clock.instant().minus(Duration.ofDays(8)), "webhook",
+                "https://old.example/", true, 200, 3, null, List.of(UUID.randomUUID())));
+        store.log(new OutboxStore.Attempt("cb-cleanup", clock.instant().minus(Duration.ofDays(6)), "webhook",
+                "https://recent.example/", true, 200, 3, null, List.of(UUID.randomUUID())));
+        assertThat(job.run()).isTrue();
+        assertThat(store.attempts("cb-cleanup", 0, 10)).extracting(OutboxStore.Attempt::target)
+                .containsExactly("https://recent.example/");
     }
 
     @Test

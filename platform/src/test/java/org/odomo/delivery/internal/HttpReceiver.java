@@ -35,7 +35,7 @@ final class HttpReceiver implements AutoCloseable {
 
     HttpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", exchange -> {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
