@@ -76,7 +76,7 @@ class DeliveryEngine implements SmartLifecycle {
         TargetGuard guard = new TargetGuard(settings.allowPrivateTargets(), settings.allowInsecureSchemes(),
                 InetAddress::getAllByName);
         SSLContext tls = SSLContext.getDefault();
-        this.webhooks = new WebhookChannel(tls, guard, settings.timeout());
+        this.webhooks = new WebhookChannel(tls, guard, settings.timeout(), !settings.allowPrivateTargets());
         this.websockets = new WebsocketChannel(tls, guard, settings.timeout(), this.clock);
         this.push = new PushChannel(webhooks.sharedClient(), settings.push(), settings.timeout());
         this.slots = new Semaphore(settings.concurrency());
@@ -208,7 +208,9 @@ class DeliveryEngine implements SmartLifecycle {
             DeliveryPolicy policy = found.map(f -> f.destination().policy()).orElse(DeliveryPolicy.endUser());
             window = policy.batchWindow();
             int attempts = 0;
-            while (attempts < settings.maxBatchesPerClaim() && retryAt == null) {
+            // Stop starting attempts while the lease still outlasts one: past it, another node may take over.
+            Instant deadline = now.plus(settings.lease()).minus(settings.timeout().multipliedBy(2));
+            while (attempts < settings.maxBatchesPerClaim() && retryAt == null && clock.instant().isBefore(deadline)) {
                 now = clock.instant();
                 List<OutboxStore.Stored> open = store.open(s.destinationId(), s.streamKey(), policy.batchSize());
                 if (open.isEmpty()) {

@@ -36,6 +36,11 @@ final class TargetGuard {
             return URI.create(target.getScheme() + "://" + literal + ":" + port + rawPathAndQuery(target));
         }
 
+        /** The name to present in TLS (SNI), or null when the target names an address itself. */
+        String serverName() {
+            return host.contains(":") || host.matches("[0-9.]+") ? null : host;
+        }
+
         /** The authority to name in the Host header: as the target wrote it. */
         String authority() {
             return target.getRawAuthority();
@@ -62,11 +67,6 @@ final class TargetGuard {
         this.allowPrivate = allowPrivate;
         this.allowInsecure = allowInsecure;
         this.resolver = resolver;
-    }
-
-    /** Whether targets are checked at all (a developer's setting turns both checks off). */
-    boolean enforcing() {
-        return !allowPrivate;
     }
 
     Checked check(URI target) throws Refused {

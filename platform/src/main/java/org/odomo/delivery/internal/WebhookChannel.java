@@ -20,41 +20,54 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * POSTs messages to webhook targets with the JDK HTTP client (HTTP/2 where the receiver offers it,
- * HTTP/1.1 otherwise; connections kept and reused).
+ * POSTs messages to webhook targets with the JDK HTTP client, connections kept and reused.
  *
- * <p>When targets are checked ({@link TargetGuard#enforcing()}), the request goes to the address
- * the guard checked, not to the name: the client would otherwise resolve the name again, and a
- * name that rebinds between the check and the connection would reach a private address. The name
- * is still what the receiver sees: in the Host header (which the JDK client lets a caller set only
- * when started with {@code -Djdk.httpclient.allowRestrictedHeaders=host}; checked at startup) and
- * in TLS, where a client per host name presents it as SNI and the JDK's trust manager verifies the
- * certificate against that SNI name. Those clients are kept in a bounded cache, each with its own
- * reused connections. Without the checks (a developer's setting) one client sends to the URL as
- * written. Redirects are never followed: a 3xx is a not-received answer, so a receiver cannot send
- * the platform elsewhere.
+ * <p>In production ({@code pin}), the request goes to the address the {@link TargetGuard} checked,
+ * never to the name: the JDK client has no hook into its own name resolution, and resolving again
+ * would let a name that rebinds between the check and the connection (DNS rebinding) reach a
+ * private address. The name is still what the receiver sees: in the Host header (which the JDK
+ * client lets a caller set only under {@code jdk.httpclient.allowRestrictedHeaders=host}; set below
+ * before the client is first used, and checked at startup) and in TLS, where a client per host name
+ * presents it as SNI and the JDK's trust manager verifies the certificate against that SNI name.
+ * Those clients speak HTTP/1.1: in HTTP/2 the JDK takes the {@code :authority} from the URL, which
+ * would name the address, and a Host header that differs from it is a protocol error. They are kept
+ * in a bounded cache, one per host name.
+ *
+ * <p>Where nothing is refused (a developer's machine, {@code odomo.delivery.allow-private-targets}),
+ * rebinding gains nothing, and one shared client sends to the URL as written, over HTTP/2 where the
+ * receiver offers it (ALPN over TLS, the cleartext upgrade otherwise), HTTP/1.1 else; so does a
+ * target written as an address. Redirects are never followed: a 3xx is a not-received answer, so a
+ * receiver cannot send the platform elsewhere.
  */
 final class WebhookChannel {
+
+    static {
+        // Read once, when the JDK's HTTP client is first used; an earlier user makes the startup check fail.
+        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
+            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
+        }
+    }
 
     private final HttpClient shared;
     private final Cache<String, HttpClient> pinnedClients;
     private final SSLContext tls;
     private final TargetGuard guard;
     private final Duration timeout;
+    private final boolean pin;
 
-    WebhookChannel(SSLContext tls, TargetGuard guard, Duration timeout) {
+    WebhookChannel(SSLContext tls, TargetGuard guard, Duration timeout, boolean pin) {
+        this.pin = pin;
         this.tls = tls;
         this.guard = guard;
         this.timeout = timeout;
         this.shared = client(null);
         this.pinnedClients = Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofMinutes(15)).build();
-        if (guard.enforcing()) {
-            requireHostHeader();
-        }
+        requireHostHeader();
     }
 
     private HttpClient client(String serverName) {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .version(serverName == null ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).sslContext(tls);
         if (serverName != null) {
             SSLParameters parameters = tls.getDefaultSSLParameters();
@@ -68,10 +81,8 @@ final class WebhookChannel {
         try {
             HttpRequest.newBuilder(URI.create("https://127.0.0.1/")).header("Host", "example.com");
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("The delivery engine checks webhook targets and connects to the checked"
-                    + " address, naming the target in the Host header: start the JVM with"
-                    + " -Djdk.httpclient.allowRestrictedHeaders=host (or set odomo.delivery.allow-private-targets"
-                    + " on a developer's machine)", e);
+            throw new IllegalStateException("The delivery engine connects to the address it checked and names the"
+                    + " target in the Host header: start the JVM with -Djdk.httpclient.allowRestrictedHeaders=host", e);
         }
     }
 
@@ -106,12 +117,13 @@ final class WebhookChannel {
         } catch (TargetGuard.Refused e) {
             return Outcome.failed(null, e.getMessage(), shown);
         }
-        HttpClient client = shared;
+        HttpClient client;
         HttpRequest.Builder request;
-        if (guard.enforcing()) {
-            client = pinnedClients.get(checked.host(), this::client);
+        if (pin && checked.serverName() != null) {
+            client = pinnedClients.get(checked.serverName(), this::client);
             request = HttpRequest.newBuilder(checked.pinned()).header("Host", checked.authority());
         } else {
+            client = shared;
             request = HttpRequest.newBuilder(full);
         }
         request.timeout(timeout).header("Content-Type", "application/json")

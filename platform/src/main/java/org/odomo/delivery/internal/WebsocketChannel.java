@@ -100,27 +100,20 @@ final class WebsocketChannel {
 
     private WebSocket connect(Key key, URI target) throws Exception {
         TargetGuard.Checked checked = guard.check(target);
-        HttpClient.Builder clients = HttpClient.newBuilder().sslContext(tls).connectTimeout(timeout);
-        HttpClient client;
-        URI uri;
-        if (guard.enforcing()) {
-            // As for webhooks: connect to the checked address, present the name in TLS.
-            SSLParameters parameters = tls.getDefaultSSLParameters();
-            parameters.setServerNames(List.of(new SNIHostName(checked.host())));
-            client = clients.sslParameters(parameters).build();
-            uri = checked.pinned();
-        } else {
-            client = clients.build();
-            uri = target;
+        // As for webhooks: connect to the checked address, present the name in TLS (SNI).
+        SSLParameters parameters = tls.getDefaultSSLParameters();
+        if (checked.serverName() != null) {
+            parameters.setServerNames(List.of(new SNIHostName(checked.serverName())));
         }
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).sslParameters(parameters).connectTimeout(timeout)
+                .build();
         WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(timeout);
-        if (guard.enforcing()) {
-            try {
-                builder.header("Host", checked.authority());
-            } catch (IllegalArgumentException e) {
-                // The JDK names the host it connects to; the receiver sees the address it resolved to.
-            }
+        try {
+            builder.header("Host", checked.authority());
+        } catch (IllegalArgumentException e) {
+            // The JDK's websocket client names the address it connects to; the receiver sees that.
         }
+        URI uri = checked.pinned();
         return builder.buildAsync(uri, new Listener(key)).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     }
 

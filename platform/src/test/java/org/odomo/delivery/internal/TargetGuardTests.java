@@ -76,7 +76,7 @@ class TargetGuardTests {
     void aRefusedWebhookIsAFailedAttemptWithTheReasonAndNothingIsSent() throws Exception {
         try (HttpReceiver receiver = new HttpReceiver()) {
             WebhookChannel channel = new WebhookChannel(SSLContext.getDefault(),
-                    new TargetGuard(false, true, InetAddress::getAllByName), Duration.ofSeconds(2));
+                    new TargetGuard(false, true, InetAddress::getAllByName), Duration.ofSeconds(2), true);
             Outcome outcome = channel.send(receiver.uri("/hook"), "{}", Map.of(), Map.of());
             assertThat(outcome.received()).isFalse();
             assertThat(outcome.statusCode()).isNull();
