@@ -10,8 +10,8 @@
 # throughput is lower: for the first start's backfill or a benchmark, prefer java -jar.
 # Arguments go to the platform. FAST_START_DIR (default target/fast-start) holds the extracted jar
 # and the archive; FAST_START_CDS=off starts without the archive (to compare); FAST_START_PREPARE_ONLY=1
-# builds what is missing and stops there. The AOT-generated
-# beans are those of the in-process transport: start the mqtt profile with ./mvnw or java -jar.
+# builds what is missing and stops there; JAVA_OPTS adds JVM options. The AOT-generated beans are
+# those of the in-process transport: start the mqtt profile with ./mvnw or java -jar.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,7 +30,8 @@ if stale; then
   mkdir -p "$dir"
   built=$(ls platform/target/odomo-platform-*.jar | grep -v -e '-sources' -e '-javadoc' | head -1)
   java -Djarmode=tools -jar "$built" extract --destination "$dir/extracted"
-  # The archive names the jars by the paths used at start (relative here), so the jar keeps its name.
+  # One name and place whatever the version: the archive records the jars' paths as given at start
+  # (relative here) and is refused for any other.
   mv "$dir/extracted/lib" "$dir/lib"
   mv "$dir/extracted/$(basename "$built")" "$jar"
   rmdir "$dir/extracted"
@@ -54,4 +55,4 @@ share=(-XX:SharedArchiveFile="$archive" -Xlog:cds=off)
 if [[ ${FAST_START_CDS:-on} == off ]]; then
   share=()
 fi
-exec java "${share[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspring.aot.enabled=true ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec java ${share[@]+"${share[@]}"} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspring.aot.enabled=true ${JAVA_OPTS:-} -jar "$jar" "$@"
