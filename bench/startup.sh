@@ -69,7 +69,7 @@ began=$(date +%s%N)
 java -jar "$jar" --spring.profiles.active=demo --server.port="$port" --odomo.demo.backfill="$backfill" \
   > "$out/first-start.log" 2>&1 &
 pid=$!
-until grep -q 'Odomo demo ready' "$out/first-start.log"; do
+until grep -qs 'Odomo demo ready' "$out/first-start.log"; do
   kill -0 "$pid" 2>/dev/null || { echo "first start failed; see $out/first-start.log"; exit 1; }
   sleep 1
 done
