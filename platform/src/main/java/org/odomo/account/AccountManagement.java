@@ -84,13 +84,19 @@ public class AccountManagement {
                 .params(brand.realm(), normalise(email))
                 .query((rs, n) -> new Row(map(rs, n), rs.getString("password_hash"))).optional();
         if (row.isEmpty()) {
-            passwords.matches(password, DUMMY_HASH); // same cost as a real check: no account enumeration by timing
+            passwords.matches(password, DummyHash.VALUE); // same cost as a real check: no account enumeration by timing
             return Optional.empty();
         }
         return passwords.matches(password, row.get().hash()) ? Optional.of(row.get().account()) : Optional.empty();
     }
 
-    private static final String DUMMY_HASH = org.odomo.crypto.Passwords.encoder().encode("no such account");
+    /**
+     * Hashed on the first sign-in with an unknown e-mail rather than at start (class initialisation
+     * on first use), since an Argon2 hash is a good part of a second of a start on a small machine.
+     */
+    private static final class DummyHash {
+        static final String VALUE = org.odomo.crypto.Passwords.encoder().encode("no such account");
+    }
 
     private static String normalise(String email) {
         return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.odomo.crypto.CredentialGuard;
 import org.odomo.crypto.CredentialRefusedException;
@@ -14,6 +15,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Checks the operator's HTTP Basic credentials: the name exactly as configured (case and length
@@ -26,12 +28,16 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
     static final String REALM = "operator";
 
     private final byte[] usernameDigest;
-    private final String passwordHash;
+    /**
+     * Hashed on the first sign-in rather than at start: an Argon2 hash is a good part of a second
+     * of a start on a small machine, and the operator signs in long after it, if at all.
+     */
+    private final Supplier<String> passwordHash;
     private final CredentialGuard guard;
 
-    OperatorAuthenticationProvider(String username, String passwordHash, CredentialGuard guard) {
+    OperatorAuthenticationProvider(String username, Supplier<String> passwordHash, CredentialGuard guard) {
         this.usernameDigest = sha256(username);
-        this.passwordHash = passwordHash;
+        this.passwordHash = SingletonSupplier.of(passwordHash);
         this.guard = guard;
     }
 
@@ -43,13 +49,13 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
                 ? web.getRemoteAddress() : null;
         // Digests have one length whatever the names' lengths, so the comparison time tells nothing.
         boolean nameMatches = MessageDigest.isEqual(usernameDigest, sha256(name));
-        if (nameMatches && credentials != null && guard.recentlyVerified(credentials.toString(), passwordHash)) {
+        if (nameMatches && credentials != null && guard.recentlyVerified(credentials.toString(), passwordHash.get())) {
             return operator(name);
         }
         CredentialGuard.Attempt attempt = guard.begin(REALM, name, source);
         boolean passwordMatches;
         try {
-            passwordMatches = credentials != null && guard.encoder().matches(credentials.toString(), passwordHash);
+            passwordMatches = credentials != null && guard.encoder().matches(credentials.toString(), passwordHash.get());
         } catch (CredentialRefusedException busy) {
             attempt.notChecked();
             throw busy;
@@ -63,7 +69,7 @@ final class OperatorAuthenticationProvider implements AuthenticationProvider {
 
     /** The hash a password presented with this name is checked against: null for a wrong name. */
     String storedHashFor(String name) {
-        return MessageDigest.isEqual(usernameDigest, sha256(name)) ? passwordHash : null;
+        return MessageDigest.isEqual(usernameDigest, sha256(name)) ? passwordHash.get() : null;
     }
 
     private static Authentication operator(String name) {

@@ -54,8 +54,9 @@ class OperatorSecurityConfiguration {
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             log.warn("no odomo.operator.password set; the operator password for this run is: {}", password);
         }
-        return new OperatorCheckpoint(
-                new OperatorAuthenticationProvider(operator.username(), guard.encoder().encode(password), guard));
+        String configured = password;
+        return new OperatorCheckpoint(new OperatorAuthenticationProvider(operator.username(),
+                () -> guard.encoder().encode(configured), guard));
     }
 
     @Bean

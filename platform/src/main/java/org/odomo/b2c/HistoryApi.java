@@ -375,6 +375,22 @@ class HistoryApi {
                 trigger.put("startAt", m.measuredAt().toString());
             }
         }
+        // The deprecated members of the engines and energies items, filled as in the status.
+        if (vehicle.get("energies") instanceof ArrayNode energies) {
+            energies.forEach(e -> {
+                if (e instanceof ObjectNode energy) {
+                    StatusView.withLegacyEnergyMembers(energy);
+                }
+            });
+        }
+        if (vehicle.get("engines") instanceof ArrayNode engines) {
+            JsonNode gmpStatus = data.path("powertrain").get("status");
+            engines.forEach(e -> {
+                if (e instanceof ObjectNode engine) {
+                    StatusView.withLegacyEngineMembers(engine, gmpStatus);
+                }
+            });
+        }
         if (vehicle.has("ignition")) {
             // IgnitionBase keeps its createdAt even inside a telemetry item.
             ((ObjectNode) vehicle.get("ignition")).put("createdAt", m.measuredAt().toString());

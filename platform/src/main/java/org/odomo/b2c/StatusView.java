@@ -160,17 +160,31 @@ final class StatusView {
         if (createdAt.isString()) {
             energy.set("updatedAt", createdAt);
         }
+        if (energy.path("extension").path("electric").path("battery") instanceof ObjectNode battery) {
+            for (String part : List.of("load", "health")) {
+                if (battery.get(part) instanceof ObjectNode node && !node.has("createdAt") && createdAt.isString()) {
+                    node.set("createdAt", createdAt);
+                }
+            }
+        }
+        withLegacyEnergyMembers(energy);
+        return energy;
+    }
+
+    /**
+     * Fills, in place, the deprecated members an energy item shares with the telemetry's
+     * {@code energies} items from their current counterparts: {@code extension.fuel.consumption}
+     * (the instant consumption), {@code extension.electric.battery.capacity} (the load's capacity,
+     * both in Wh) and {@code extension.electric.residual} (the load's residual energy, there in
+     * kWh). What the vehicle sent itself for a deprecated member is kept.
+     */
+    static void withLegacyEnergyMembers(ObjectNode energy) {
         if (energy.path("extension").path("fuel") instanceof ObjectNode fuel && !fuel.has("consumption")
                 && fuel.path("consumptions").path("instant").isNumber()) {
             fuel.putObject("consumption").set("consumption", fuel.path("consumptions").path("instant"));
         }
         if (energy.path("extension").path("electric") instanceof ObjectNode electric
                 && electric.get("battery") instanceof ObjectNode battery) {
-            for (String part : List.of("load", "health")) {
-                if (battery.get(part) instanceof ObjectNode node && !node.has("createdAt") && createdAt.isString()) {
-                    node.set("createdAt", createdAt);
-                }
-            }
             JsonNode load = battery.path("load");
             if (!battery.has("capacity") && load.path("capacity").isNumber()) {
                 battery.set("capacity", load.path("capacity"));
@@ -179,7 +193,6 @@ final class StatusView {
                 electric.putObject("residual").put("consumption", load.path("residual").asDouble() / 1000);
             }
         }
-        return energy;
     }
 
     /** The members of the older charging object, which the platform sends directly on the electric item. */
@@ -225,7 +238,7 @@ final class StatusView {
      * temperature, and {@code gmpStatus}, the state of the powertrain (its "groupe
      * motopropulseur"), as the powertrain part last gave it.
      */
-    private static void withLegacyEngineMembers(ObjectNode engine, JsonNode gmpStatus) {
+    static void withLegacyEngineMembers(ObjectNode engine, JsonNode gmpStatus) {
         JsonNode oilTemp = engine.path("extension").path("thermic").path("oil").path("temp");
         if (oilTemp.isNumber() && !engine.has("oil")) {
             engine.putObject("oil").set("temp", oilTemp);

@@ -26,7 +26,7 @@ class OperatorAuthenticationProviderTests {
     final CredentialGuard guard = new CredentialGuard(new CredentialProperties(1000, 1000, Duration.ofMinutes(1),
             1000, 2, Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
     final OperatorAuthenticationProvider provider = new OperatorAuthenticationProvider("operator",
-            guard.encoder().encode("s3cret"), guard);
+            () -> guard.encoder().encode("s3cret"), guard);
 
     static Authentication basic(String name, String password, String address) {
         UsernamePasswordAuthenticationToken token = UsernamePasswordAuthenticationToken.unauthenticated(name, password);
@@ -63,7 +63,7 @@ class OperatorAuthenticationProviderTests {
         CredentialGuard strict = new CredentialGuard(new CredentialProperties(2, 10, Duration.ofMinutes(1), 1000, 2,
                 Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
         OperatorAuthenticationProvider guarded = new OperatorAuthenticationProvider("operator",
-                strict.encoder().encode("s3cret"), strict);
+                () -> strict.encoder().encode("s3cret"), strict);
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> guarded.authenticate(basic("operator", "wrong", "203.0.113.9")))
                     .isInstanceOf(BadCredentialsException.class);
@@ -79,7 +79,7 @@ class OperatorAuthenticationProviderTests {
         CredentialGuard strict = new CredentialGuard(new CredentialProperties(100, 3, Duration.ofMinutes(1), 1000, 2,
                 Duration.ofSeconds(5), Duration.ofMinutes(1), 100, null, null), Passwords.encoder(), TimeMeter.SYSTEM_NANOTIME);
         OperatorAuthenticationProvider guarded = new OperatorAuthenticationProvider("operator",
-                strict.encoder().encode("s3cret"), strict);
+                () -> strict.encoder().encode("s3cret"), strict);
         assertThat(guarded.authenticate(basic("operator", "s3cret", "192.0.2.1")).isAuthenticated()).isTrue();
         for (int i = 0; i < 3; i++) {
             String address = "203.0.113." + i;

@@ -203,6 +203,70 @@ class LegacyStatusTests {
         }
     }
 
+    /**
+     * A telemetry item's engines and energies carry the same deprecated members as the status's,
+     * from the members of the same item (its createdAt is when they were measured, as for every
+     * member of the item), and the gmpStatus from the powertrain the same message gave.
+     */
+    @Test
+    void telemetryItemsCarryTheDeprecatedMembersOfTheirEnginesAndEnergies() {
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        Set<String> seen = new TreeSet<>();
+        for (String motorization : MODELS.keySet()) {
+            HttpResponse<String> r = new WebSession(port).get("/connectedcar/v4/user/vehicles/"
+                    + vehicleIds.get(motorization) + "/telemetry?pageSize=50&client_id=" + app.clientId(),
+                    Map.of("Authorization", "Bearer " + tokens.get("telemetry").get(brands.get(motorization)),
+                            "x-introspect-realm", brands.get(motorization).realm()));
+            assertThat(r.statusCode()).as(motorization + " " + r.body()).isEqualTo(200);
+            JsonNode items = json.readTree(r.body()).path("_embedded").path("telemetries");
+            assertThat(items.size()).as(motorization + " telemetry items").isPositive();
+            List<String> found = new ArrayList<>();
+            for (JsonNode item : items) {
+                JsonNode vehicle = item.path("vehicle");
+                String at = item.path("createdAt").stringValue();
+                expect(found, at != null, "telemetry item without createdAt: " + item);
+                for (JsonNode energy : vehicle.path("energies")) {
+                    String type = energy.path("type").stringValue();
+                    deprecatedEnergyMembers(found, at + " " + type, energy);
+                    JsonNode fuel = energy.path("extension").path("fuel");
+                    JsonNode electric = energy.path("extension").path("electric");
+                    if (fuel.has("consumption")) {
+                        seen.add("fuel consumption");
+                    }
+                    if (electric.path("battery").has("capacity")) {
+                        seen.add("battery capacity");
+                    }
+                    if (electric.has("residual")) {
+                        seen.add("residual");
+                    }
+                }
+                JsonNode powertrainStatus = vehicle.path("powertrain").get("status");
+                for (JsonNode engine : vehicle.path("engines")) {
+                    JsonNode oilTemp = engine.path("extension").path("thermic").path("oil").get("temp");
+                    JsonNode expectedOil = oilTemp == null ? null : json.createObjectNode().set("temp", oilTemp);
+                    expect(found, java.util.Objects.equals(engine.get("oil"), expectedOil),
+                            at + " engine oil " + engine.get("oil") + ", expected " + expectedOil);
+                    expect(found, java.util.Objects.equals(engine.get("gmpStatus"), powertrainStatus),
+                            at + " engine gmpStatus " + engine.get("gmpStatus") + ", powertrain status "
+                                    + powertrainStatus);
+                    if (engine.has("oil")) {
+                        seen.add("oil");
+                    }
+                    if (engine.has("gmpStatus")) {
+                        seen.add("gmpStatus");
+                    }
+                }
+            }
+            if (!found.isEmpty()) {
+                problems.put(motorization, found);
+            }
+        }
+        assertThat(problems).as("deprecated telemetry members that differ from their current counterparts")
+                .isEmpty();
+        assertThat(seen).as("deprecated members met in the telemetry of the cars")
+                .containsExactlyInAnyOrder("fuel consumption", "battery capacity", "residual", "oil", "gmpStatus");
+    }
+
     @Test
     void noDeprecatedMemberReachesAnAppWithoutTheTelemetryScope() {
         for (String motorization : MODELS.keySet()) {
