@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -54,6 +56,11 @@ class RabbitMqRelay implements LogPositionAware, DisposableBean {
         this.settings = settings;
         try {
             factory.setUri(settings.uri());
+            if ("amqps".equalsIgnoreCase(settings.uri().getScheme())) {
+                // setUri alone would trust any certificate: check the broker's as any TLS client does.
+                factory.useSslProtocol(SSLContext.getDefault());
+                factory.enableHostnameVerification();
+            }
         } catch (URISyntaxException | GeneralSecurityException e) {
             throw new IllegalArgumentException("odomo.events.relay.rabbitmq.uri is not a usable AMQP URI", e);
         }
