@@ -240,11 +240,15 @@ class EventDispatcher implements SmartLifecycle {
                 if (stored.isEmpty()) {
                     return false;
                 }
-                List<VehicleEvent> events = new ArrayList<>(stored.size());
-                stored.forEach(s -> events.add(s.event()));
-                consumer.handle(events);
+                if (consumer instanceof LogPositionAware positioned) {
+                    positioned.handleStored(part, stored);
+                } else {
+                    List<VehicleEvent> events = new ArrayList<>(stored.size());
+                    stored.forEach(s -> events.add(s.event()));
+                    consumer.handle(events);
+                }
                 store.moveCursor(consumer.name(), part, stored.get(stored.size() - 1).pos(), clock.instant());
-                handled(consumer.name()).increment(events.size());
+                handled(consumer.name()).increment(stored.size());
                 return stored.size() == settings.batchSize();
             });
             failures.remove(key);

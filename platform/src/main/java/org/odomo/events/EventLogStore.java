@@ -21,8 +21,13 @@ import org.springframework.stereotype.Component;
 @Component
 class EventLogStore {
 
-    /** An event as the log holds it. */
-    record Stored(int part, long pos, Instant appendedAt, VehicleEvent event) {
+    /**
+     * An event as the log holds it.
+     *
+     * @param type    the event's type name in the log
+     * @param payload the event as the log stores it (JSON), for those who pass it on unchanged
+     */
+    record Stored(int part, long pos, Instant appendedAt, VehicleEvent event, String type, String payload) {
     }
 
     private final JdbcTemplate jdbc;
@@ -158,7 +163,7 @@ class EventLogStore {
                 SELECT pos, appended_at, type, payload FROM vehicle_event WHERE part = ? AND pos > ?
                 ORDER BY pos LIMIT ?""",
                 (rs, n) -> new Stored(part, rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        codec.read(rs.getString(3), rs.getString(4))),
+                        codec.read(rs.getString(3), rs.getString(4)), rs.getString(3), rs.getString(4)),
                 part, pos, limit);
     }
 
