@@ -202,6 +202,25 @@ public final class OpenApiSpec {
             }
         }
         return List.of("no application/json request body documented for " + op.key());
+     * Validates a request body (what a webhook receiver is sent, in the webhook templates) against
+     * the schema the operation documents for its media type; returns the problems found.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> validateRequestBody(Operation op, String mediaType, JsonNode body, boolean strict) {
+        String opPointer = pointerOf(((Map<String, Object>) root.get("paths")).get(op.path()),
+                "/paths/" + escape(op.path())) + "/" + op.method();
+        Object requestBody = ((Map<String, Object>) at(opPointer)).get("requestBody");
+        if (requestBody == null) {
+            return List.of("no request body documented for " + op.key());
+        }
+        String base = pointerOf(requestBody, opPointer + "/requestBody");
+        Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(requestBody)).get("content");
+        for (String key : content.keySet()) {
+            if (key.trim().equals(mediaType)) {
+                return validateAt(base + "/content/" + escape(key) + "/schema", body, strict);
+            }
+        }
+        return List.of("media type " + mediaType + " is not documented for the request of " + op.key());
     }
 
     /** The media types documented for a response (trimmed). */

@@ -1,0 +1,105 @@
+package org.odomo.delivery.internal;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.odomo.delivery.Destination;
+import org.odomo.delivery.Destination.Attribute;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds what a receiver gets from stored notifications: the B2C {@code Message}
+ * ({@code callbackId}, {@code attributes}, {@code type}, {@code date}, {@code monitorEvent} or
+ * {@code remoteEvent}) plus the {@code notificationId} extension member, and for a single
+ * message the owner's Header and Query attributes. A batch is a JSON array of messages and
+ * carries body attributes only.
+ */
+final class MessageRenderer {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The extension member with the notification's id: the same in every resend. */
+    static final String NOTIFICATION_ID = "notificationId";
+    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Za-z]+)");
+
+    /** What goes out in one attempt. */
+    record Rendered(String body, Map<String, String> headers, Map<String, String> query, List<JsonNode> messages) {
+    }
+
+    private MessageRenderer() {
+    }
+
+    static Rendered single(Destination destination, OutboxStore.Stored n) {
+        Map<String, String> variables = variables(destination, n);
+        ObjectNode message = message(destination, n, variables);
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (Attribute a : destination.attributes()) {
+            if (a.kind() == Attribute.Kind.HEADER) {
+                headers.put(a.key(), substitute(a.value(), variables));
+            } else if (a.kind() == Attribute.Kind.QUERY) {
+                query.put(a.key(), substitute(a.value(), variables));
+            }
+        }
+        return new Rendered(JSON.writeValueAsString(message), headers, query, List.of(message));
+    }
+
+    static Rendered batch(Destination destination, List<OutboxStore.Stored> notifications) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        List<JsonNode> messages = new ArrayList<>();
+        for (OutboxStore.Stored n : notifications) {
+            ObjectNode m = message(destination, n, variables(destination, n));
+            array.add(m);
+            messages.add(m);
+        }
+        return new Rendered(JSON.writeValueAsString(array), Map.of(), Map.of(), messages);
+    }
+
+    private static ObjectNode message(Destination destination, OutboxStore.Stored n, Map<String, String> variables) {
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("callbackId", destination.id());
+        ArrayNode attributes = m.putArray("attributes");
+        for (Attribute a : destination.attributes()) {
+            if (a.kind() == Attribute.Kind.BODY) {
+                attributes.addObject().put("key", a.key()).put("value", substitute(a.value(), variables));
+            }
+        }
+        m.put("type", n.kind().type());
+        m.put("date", DateTimeFormatter.ISO_INSTANT.format(n.eventTime()));
+        m.set(n.kind().member(), JSON.readTree(n.event()));
+        m.put(NOTIFICATION_ID, n.id().toString());
+        return m;
+    }
+
+    private static Map<String, String> variables(Destination destination, OutboxStore.Stored n) {
+        Map<String, String> values = new LinkedHashMap<>();
+        JsonNode stored = JSON.readTree(n.variables());
+        for (Map.Entry<String, JsonNode> e : stored.properties()) {
+            values.put(e.getKey(), e.getValue().asString());
+        }
+        values.put("CallbackID", destination.id());
+        values.put("CallbackLabel", destination.label());
+        return values;
+    }
+
+    /** Replaces the known variables; anything else that looks like one is left as written. */
+    static String substitute(String value, Map<String, String> variables) {
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = variables.get(m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(v == null ? m.group() : v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
