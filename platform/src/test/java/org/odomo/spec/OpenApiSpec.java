@@ -184,24 +184,11 @@ public final class OpenApiSpec {
      * JSON; returns the problems found (empty when valid). An operation without a documented JSON
      * request body is a problem.
      */
-    @SuppressWarnings("unchecked")
     public List<String> validateRequest(Operation op, JsonNode body, boolean strict) {
-        String itemPointer = pointerOf(((Map<String, Object>) root.get("paths")).get(op.path()),
-                "/paths/" + escape(op.path()));
-        Object requestBody = ((Map<String, Object>) at(itemPointer + "/" + op.method())).get("requestBody");
-        if (requestBody == null) {
-            return List.of("no request body documented for " + op.key());
-        }
-        String bodyPointer = pointerOf(requestBody, itemPointer + "/" + op.method() + "/requestBody");
-        Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(requestBody)).get("content");
-        if (content != null) {
-            for (String key : content.keySet()) {
-                if (key.trim().equals("application/json")) {
-                    return validateAt(bodyPointer + "/content/" + escape(key) + "/schema", body, strict);
-                }
-            }
-        }
-        return List.of("no application/json request body documented for " + op.key());
+        return validateRequestBody(op, "application/json", body, strict);
+    }
+
+    /**
      * Validates a request body (what a webhook receiver is sent, in the webhook templates) against
      * the schema the operation documents for its media type; returns the problems found.
      */
@@ -215,7 +202,7 @@ public final class OpenApiSpec {
         }
         String base = pointerOf(requestBody, opPointer + "/requestBody");
         Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(requestBody)).get("content");
-        for (String key : content.keySet()) {
+        for (String key : content == null ? Set.<String>of() : content.keySet()) {
             if (key.trim().equals(mediaType)) {
                 return validateAt(base + "/content/" + escape(key) + "/schema", body, strict);
             }
