@@ -71,12 +71,23 @@ class MonitorStore {
                 .query(MonitorStore::row).list();
     }
 
-    /** Replaces the definition, keeping id, status and creation time; false when there is no such monitor. */
+    /**
+     * Replaces the definition, keeping id, status and creation time; false when there is no such
+     * monitor. The new triggers start from no edge: the old ones' state says nothing about them.
+     */
     boolean replace(String id, Scope scope, String definition, Instant now) {
-        return jdbc.sql("UPDATE b2c_monitor SET definition = ?, updated_at = ? WHERE id = ? AND" + OWNED)
+        boolean replaced = jdbc.sql("UPDATE b2c_monitor SET definition = ?, updated_at = ? WHERE id = ? AND" + OWNED)
                 .params(definition, Timestamp.from(now), id, scope.accountId(), scope.clientId(), scope.vehicleId(),
                         scope.callbackId())
                 .update() > 0;
+        if (replaced) {
+            deleteEdge(id);
+        }
+        return replaced;
+    }
+
+    private void deleteEdge(String id) {
+        jdbc.sql("DELETE FROM b2c_monitor_edge WHERE monitor_id = ?").param(id).update();
     }
 
     /** Sets a new status unless the monitor has failed; empty when there is no such monitor. */
@@ -93,11 +104,17 @@ class MonitorStore {
     }
 
     boolean delete(String id, Scope scope) {
-        return jdbc.sql("DELETE FROM b2c_monitor WHERE id = ? AND" + OWNED)
+        boolean deleted = jdbc.sql("DELETE FROM b2c_monitor WHERE id = ? AND" + OWNED)
                 .params(id, scope.accountId(), scope.clientId(), scope.vehicleId(), scope.callbackId()).update() > 0;
+        if (deleted) {
+            deleteEdge(id);
+        }
+        return deleted;
     }
 
     int deleteOfCallback(String callbackId) {
+        jdbc.sql("DELETE FROM b2c_monitor_edge WHERE monitor_id IN (SELECT id FROM b2c_monitor WHERE callback_id = ?)")
+                .param(callbackId).update();
         return jdbc.sql("DELETE FROM b2c_monitor WHERE callback_id = ?").param(callbackId).update();
     }
 
