@@ -69,6 +69,7 @@ class MonitorEngine implements VehicleEventConsumer {
 
     private final EvaluationStore store;
     private final NotificationOutbox outbox;
+    private final MonitorExtensions extensions;
     private final MonitorProperties settings;
     private final TransactionTemplate tx;
     private final LockingTaskExecutor locks;
@@ -82,10 +83,12 @@ class MonitorEngine implements VehicleEventConsumer {
     record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
     }
 
-    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
+    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions,
+            MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
             TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock) {
         this.store = store;
         this.outbox = outbox;
+        this.extensions = extensions;
         this.settings = settings;
         this.tx = new TransactionTemplate(transactions);
         this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
@@ -221,6 +224,7 @@ class MonitorEngine implements VehicleEventConsumer {
 
     private void notify(Watched m, Parsed parsed, MonitorEvaluation.Notification n) {
         ObjectNode event = MonitorMessages.event(m.id(), n);
+        extensions.attach(event, m, parsed.definition());
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put("Vin", m.vin());
         variables.put("MonitorID", m.id());

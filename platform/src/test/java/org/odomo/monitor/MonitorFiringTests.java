@@ -222,8 +222,12 @@ class MonitorFiringTests {
     }
 
     void at(RegisteredVehicle car, String messageId, Instant when, double lon) {
+        send(car, messageId, when, lon, 60);
+    }
+
+    void send(RegisteredVehicle car, String messageId, Instant when, double lon, double level) {
         ObjectNode m = TestVehicles.telemetry(car.vehicle().vin(), car.credential(), messageId, when, lon, HOME_LAT,
-                60, 1000);
+                level, 1000);
         assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
         EventConsumers.awaitCaughtUp(events);
     }
@@ -248,7 +252,12 @@ class MonitorFiringTests {
         assertThat(body.path("notificationId").isString()).isTrue();
         body.remove("notificationId");
         OpenApiSpec.Operation post = template.match("POST", "/messages/webhook").orElseThrow();
-        assertThat(template.validateRequest(post, body, true)).as(body.toString()).isEmpty();
+        assertThat(template.validateRequest(post, body, false)).as(body.toString()).isEmpty();
+        // The template leaves each extension's data a free-form object ("refer to the API Spec"):
+        // strictly validated is everything else; the tests compare the extensions with the API's answers.
+        ObjectNode withoutExtensions = body.deepCopy();
+        ((ObjectNode) withoutExtensions.path("monitorEvent")).remove("extensions");
+        assertThat(template.validateRequest(post, withoutExtensions, true)).as(body.toString()).isEmpty();
         return body;
     }
 
@@ -358,9 +367,9 @@ class MonitorFiringTests {
 
     @Test
     void twoNodesRaiseOneNotificationPerEdge(@Autowired EvaluationStore store, @Autowired NotificationOutbox outbox,
-            @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
+            @Autowired MonitorExtensions extensions, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
             @Autowired DataSource dataSource, @Autowired TaskScheduler scheduler) throws Exception {
-        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, settings, transactions, dataSource, scheduler,
+        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, settings, transactions, dataSource, scheduler,
                 new SimpleMeterRegistry(), Optional.empty());
         try (AutoCloseable otherNode = SecondNode.dispatcher(context, List.of(otherNodesEngine))) {
             List<Watch> watches = new ArrayList<>();
@@ -384,6 +393,48 @@ class MonitorFiringTests {
                         t0.plusSeconds(150).toString(), t0.plusSeconds(210).toString(),
                         t0.plusSeconds(270).toString());
             }
+        }
+    }
+
+    @Test
+    void extendedEventParamCarriesWhatTheApiWouldShowTheAppAndNoPositionOfACarInPrivacyModeData() {
+        String definition = "{\"label\": \"Low\", \"extendedEventParam\": [\"vehicle.position\","
+                + " \"vehicle.maintenance\"], \"triggerParam\": {\"triggers\": [{\"name\": \"low\", \"data\":"
+                + " {\"data\": \"vehicle.energy.electric.level\", \"op\": \"lowerThan\", \"value\": [\"50\"]}}],"
+                + " \"boolExp\": \"low\"}}";
+        Watch open = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/extended-open", definition);
+        Watch hidden = monitor(car(PrivacyMode.DATA), "/extended-hidden", definition);
+        for (Watch w : List.of(open, hidden)) {
+            send(w.car(), "e1", t0, HOME_LON, 60);
+            send(w.car(), "e2", t0.plusSeconds(60), HOME_LON, 40);
+        }
+        String vehicles = "/user/vehicles/";
+        for (Watch w : List.of(open, hidden)) {
+            ObjectNode body = published(receivedBy(w, 1).get(0));
+            JsonNode event = body.path("monitorEvent");
+            assertThat(event.path("values")).hasSize(1);
+            assertThat(event.at("/values/0/data").stringValue()).isEqualTo("vehicle.energy.electric.level");
+            assertThat(new java.math.BigDecimal(event.at("/values/0/value/body/literalValue").stringValue()))
+                    .isEqualByComparingTo("40");
+            // Each extension is what the API answers this app for the vehicle (without links).
+            ObjectNode maintenance = (ObjectNode) call("GET", vehicles + w.car().vehicle().apiId() + "/maintenance",
+                    null, 200);
+            maintenance.remove("_links");
+            ObjectNode expected = json.createObjectNode();
+            if (w == open) {
+                JsonNode position = call("GET", vehicles + w.car().vehicle().apiId() + "/lastPosition", null, 200);
+                expected.put("type", "vehicle.position").putArray("body").addObject().set("position", position);
+            } else {
+                call("GET", vehicles + w.car().vehicle().apiId() + "/lastPosition", null, 404);
+            }
+            ObjectNode m = json.createObjectNode();
+            m.put("type", "vehicle.maintenance").putArray("body").addObject().set("maintenance", maintenance);
+            List<JsonNode> extensions = new ArrayList<>();
+            if (w == open) {
+                extensions.add(expected);
+            }
+            extensions.add(m);
+            assertThat(event.path("extensions")).as(w.path()).containsExactlyElementsOf(extensions);
         }
     }
 }
