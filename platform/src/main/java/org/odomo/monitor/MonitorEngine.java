@@ -136,6 +136,9 @@ class MonitorEngine implements VehicleEventConsumer {
                     continue;
                 }
                 Parsed parsed = parsed(m);
+                if (parsed.definition() == null) {
+                    continue;
+                }
                 EdgeState edge = edges.getOrDefault(m.id(), EdgeState.INITIAL);
                 Outcome outcome = MonitorEvaluation.evaluate(parsed.definition(), edge, previous, current);
                 if (outcome.state() != edge) {
@@ -205,6 +208,9 @@ class MonitorEngine implements VehicleEventConsumer {
         }
         Watched m = locked.get();
         Parsed parsed = parsed(m);
+        if (parsed.definition() == null) {
+            return 0;
+        }
         boolean timed = parsed.definition().triggers().stream().anyMatch(t -> t instanceof TimeTrigger);
         if (!timed && parsed.definition().refreshEvent() == null) {
             return 0;
@@ -234,8 +240,21 @@ class MonitorEngine implements VehicleEventConsumer {
         (n.refresh() ? refreshed : fired).increment();
     }
 
+    /**
+     * The parsed definition; one that no longer reads (rules tightened since it was accepted) has a
+     * null definition and is skipped, logged once per version: throwing would hold up the whole
+     * partition for ever, since the same batch would come again.
+     */
     private Parsed parsed(Watched m) {
-        return definitions.get(m.id() + "@" + m.updatedAt(), k -> parse(m.definition()));
+        return definitions.get(m.id() + "@" + m.updatedAt(), k -> {
+            try {
+                return parse(m.definition());
+            } catch (RuntimeException e) {
+                log.warn("monitor {} is not evaluated: its stored definition does not read ({})", m.id(),
+                        e.getMessage());
+                return new Parsed(null, List.of());
+            }
+        });
     }
 
     /**

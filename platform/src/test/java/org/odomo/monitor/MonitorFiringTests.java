@@ -437,4 +437,19 @@ class MonitorFiringTests {
             assertThat(event.path("extensions")).as(w.path()).containsExactlyElementsOf(extensions);
         }
     }
+
+    @Test
+    void aStoredDefinitionThatNoLongerReadsIsSkippedWithoutHoldingUpTheVehiclesOtherMonitors() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/beside-unreadable", leavesHome(null, null));
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        jdbc.sql("""
+                INSERT INTO b2c_monitor (id, account_id, client_id, vehicle_id, vin, callback_id, definition, status,
+                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'Running', ?, ?)""")
+                .params(java.util.UUID.randomUUID().toString(), user.id(), app.clientId(), w.car().vehicle().apiId(),
+                        w.vin(), w.callbackId(), "{\"label\": \"from an older release\"}", now, now)
+                .update();
+        at(w, "u1", t0, HOME_LON);
+        at(w, "u2", t0.plusSeconds(60), AWAY_LON);
+        assertThat(published(receivedBy(w, 1).get(0))).isEqualTo(expected(w, t0.plusSeconds(60), false));
+    }
 }
