@@ -30,3 +30,8 @@ CREATE TABLE monitor_job_lock (
     locked_at   TIMESTAMP    NOT NULL,
     locked_by   VARCHAR(255) NOT NULL
 );
+
+-- The scopes the user had granted the app when it declared or replaced the monitor
+-- (space-separated): what the data attached to its notifications is filtered by, as the API would
+-- for that app. Null for monitors declared before this column.
+ALTER TABLE b2c_monitor ADD COLUMN granted_scopes VARCHAR(1000);

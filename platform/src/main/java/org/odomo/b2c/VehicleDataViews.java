@@ -1,5 +1,6 @@
 package org.odomo.b2c;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,8 +30,11 @@ public class VehicleDataViews {
     private final AccessDecisions access;
     private final HistoryQueries queries;
     private final HistoryApi views;
+    private final TripsApi trips;
 
-    VehicleDataViews(VehicleHistory history, HistoryQueries queries, AccessDecisions access, HistoryApi views) {
+    VehicleDataViews(VehicleHistory history, HistoryQueries queries, AccessDecisions access, HistoryApi views,
+            TripsApi trips) {
+        this.trips = trips;
         this.history = history;
         this.queries = queries;
         this.access = access;
@@ -78,13 +82,31 @@ public class VehicleDataViews {
                 });
     }
 
-    /** The vehicle's active alerts as {@code GET .../alerts/{aid}} shows each. */
+    /**
+     * The trip that started last at or before {@code at}, as {@code GET .../trips/{tid}} shows it,
+     * without its links.
+     */
+    public Optional<ObjectNode> trip(B2cCaller reader, Vehicle vehicle, Instant at) {
+        if (!reader.granted(Scopes.TRIP)) {
+            return Optional.empty();
+        }
+        return trips.tripAt(reader, vehicle, access.fieldAccess(reader, vehicle), at).map(VehicleDataViews::unlinked);
+    }
+
+    /** The vehicle's active alerts as {@code GET .../alerts/{aid}} shows each, without their links. */
     public List<ObjectNode> activeAlerts(B2cCaller reader, Vehicle vehicle) {
         FieldAccess fields = access.fieldAccess(reader, vehicle);
         if (!reader.granted(Scopes.ALERT) || !fields.allowsCategory(Scopes.ALERT)) {
             return List.of();
         }
         return history.alerts(vehicle.vin()).stream().filter(VehicleHistory.AlertRecord::active)
-                .map(a -> views.alertView(reader, vehicle, fields, a, "/user/vehicles/" + vehicle.apiId())).toList();
+                .map(a -> unlinked(views.alertView(reader, vehicle, fields, a, "/user/vehicles/" + vehicle.apiId())))
+                .toList();
+    }
+
+    /** Links point into the API of a request; data sent elsewhere goes without them. */
+    private static ObjectNode unlinked(ObjectNode view) {
+        view.remove("_links");
+        return view;
     }
 }

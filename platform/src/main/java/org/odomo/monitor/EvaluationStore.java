@@ -28,11 +28,12 @@ import org.springframework.stereotype.Component;
 class EvaluationStore {
 
     /** A monitor as the evaluation needs it. */
+    /** @param grantedScopes the scopes the user had granted the app when it declared the monitor; null: not known */
     record Watched(String id, String vin, long accountId, String clientId, String callbackId,
-            MonitorStore.Status status, String definition, Instant updatedAt) {
+            MonitorStore.Status status, String definition, Instant updatedAt, Set<String> grantedScopes) {
     }
 
-    private static final String COLUMNS = "id, vin, account_id, client_id, callback_id, status, definition, updated_at";
+    private static final String COLUMNS = "id, vin, account_id, client_id, callback_id, status, definition, updated_at, granted_scopes";
 
     private final JdbcClient jdbc;
 
@@ -138,6 +139,7 @@ class EvaluationStore {
     private static Watched watched(ResultSet rs, int n) throws SQLException {
         return new Watched(rs.getString("id"), rs.getString("vin"), rs.getLong("account_id"), rs.getString("client_id"),
                 rs.getString("callback_id"), MonitorStore.Status.valueOf(rs.getString("status")),
-                rs.getString("definition"), rs.getTimestamp("updated_at").toInstant());
+                rs.getString("definition"), rs.getTimestamp("updated_at").toInstant(),
+                rs.getString("granted_scopes") == null ? null : Set.of(rs.getString("granted_scopes").split(" ")));
     }
 }

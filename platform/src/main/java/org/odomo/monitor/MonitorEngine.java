@@ -230,7 +230,7 @@ class MonitorEngine implements VehicleEventConsumer {
 
     private void notify(Watched m, Parsed parsed, MonitorEvaluation.Notification n) {
         ObjectNode event = MonitorMessages.event(m.id(), n);
-        extensions.attach(event, m, parsed.definition());
+        extensions.attach(event, m, parsed.definition(), n.at());
         Map<String, String> variables = new LinkedHashMap<>();
         variables.put("Vin", m.vin());
         variables.put("MonitorID", m.id());

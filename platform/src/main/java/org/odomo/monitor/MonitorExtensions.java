@@ -1,5 +1,6 @@
 package org.odomo.monitor;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,9 +18,12 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code extendedEventParam} data a notification carries ({@code MonitorEvent.extensions}):
  * the API's own views of the vehicle, filtered for the monitor's (user, app) pair, so that a
  * notification never holds what the app could not read through the API (a car in privacy mode
- * "Data" sends no position, for one). The pair's scopes are those the monitor needed when it was
- * accepted: a user who withdraws the app's access fails its monitors, so they hold while it runs.
- * The data is the vehicle's latest known at evaluation time.
+ * "Data" sends no position, for one). The pair's scopes are those the user had granted the app
+ * when it declared (or replaced) the monitor: a user who withdraws the app's access fails its
+ * monitors, so they hold while it runs. (Monitors declared before they were kept: the scopes the
+ * monitor needs.)
+ * The data is the vehicle's latest known at evaluation time; the trip, the one that started last at
+ * or before the event.
  */
 @Component
 class MonitorExtensions {
@@ -32,7 +36,7 @@ class MonitorExtensions {
         this.views = views;
     }
 
-    void attach(ObjectNode event, EvaluationStore.Watched monitor, MonitorDefinition definition) {
+    void attach(ObjectNode event, EvaluationStore.Watched monitor, MonitorDefinition definition, Instant at) {
         if (definition.extensions().isEmpty()) {
             return;
         }
@@ -41,7 +45,8 @@ class MonitorExtensions {
             return;
         }
         Vehicle vehicle = found.get();
-        Set<String> scopes = MonitorReader.scopesNeeded(definition);
+        Set<String> scopes = monitor.grantedScopes() != null ? monitor.grantedScopes()
+                : MonitorReader.scopesNeeded(definition);
         B2cCaller reader = new B2cCaller(monitor.accountId(), vehicle.brand(), monitor.clientId(), scopes);
         ArrayNode extensions = event.arrayNode();
         for (String e : definition.extensions()) {
@@ -58,8 +63,9 @@ class MonitorExtensions {
                         alerts.forEach(item.putArray("alerts")::add);
                     }
                 }
+                case "vehicle.trip" -> views.trip(reader, vehicle, at).ifPresent(t -> one(extensions, e, "trip", t));
                 default -> {
-                    // Door state, alarm, telemetry and trip data are not attached yet.
+                    // Door state, alarm and telemetry data are not attached yet.
                 }
             }
         }

@@ -452,4 +452,66 @@ class MonitorFiringTests {
         at(w, "u2", t0.plusSeconds(60), AWAY_LON);
         assertThat(published(receivedBy(w, 1).get(0))).isEqualTo(expected(w, t0.plusSeconds(60), false));
     }
+
+    /** A sample with a speed; {@code ignition} non-null makes it an ignition event. */
+    void drive(RegisteredVehicle car, String messageId, Instant when, String ignition, double speed) {
+        ObjectNode m = TestVehicles.envelope(car.vehicle().vin(), car.credential(), messageId, when,
+                ignition == null ? org.odomo.protocol.MessageType.TELEMETRY : org.odomo.protocol.MessageType.EVENT);
+        if (ignition != null) {
+            m.putObject("event").put("name", "ignition");
+        }
+        ObjectNode data = m.putObject("data");
+        if (ignition != null) {
+            data.putObject("ignition").put("type", ignition);
+        }
+        data.putObject("position").putArray("coordinates").add(HOME_LON + speed / 10_000).add(HOME_LAT).add(35.0);
+        data.putObject("kinetic").put("speed", speed).put("moving", speed > 0);
+        assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+    }
+
+    @Test
+    void extendedEventParamCarriesTheTripTheEventBelongsToAndTheActiveAlerts() {
+        String definition = "{\"label\": \"Fast\", \"extendedEventParam\": [\"vehicle.trip\", \"vehicle.alerts\"],"
+                + " \"triggerParam\": {\"triggers\": [{\"name\": \"fast\", \"data\": {\"data\":"
+                + " \"vehicle.kinetic.speed\", \"op\": \"greaterThan\", \"value\": [\"100\"]}}], \"boolExp\":"
+                + " \"fast\"}}";
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/trip", definition);
+        drive(w.car(), "d0", t0, "Start", 0);
+        drive(w.car(), "d1", t0.plusSeconds(30), null, 50);
+        ObjectNode alert = TestVehicles.envelope(w.vin(), w.car().credential(), "a1", t0.plusSeconds(40),
+                org.odomo.protocol.MessageType.EVENT);
+        alert.putObject("event").put("name", "alertRaised").putObject("alert").put("type", "RiskOfIce")
+                .put("severity", "Warning");
+        assertThat(gateway.submit(TestVehicles.bytes(alert)).join()).isEqualTo(IngestOutcome.STORED);
+        drive(w.car(), "d2", t0.plusSeconds(60), null, 120);
+        JsonNode event = published(receivedBy(w, 1).get(0)).path("monitorEvent");
+
+        // What the API shows this app, without the links (they point into a request's API).
+        String vehicle = "/user/vehicles/" + w.car().vehicle().apiId();
+        JsonNode trips = call("GET", vehicle + "/trips", null, 200);
+        assertThat(trips.at("/_embedded/trips")).hasSize(1);
+        ObjectNode trip = (ObjectNode) call("GET", vehicle + "/trips/" + trips.at("/_embedded/trips/0/id")
+                .stringValue(), null, 200);
+        trip.remove("_links");
+        JsonNode alerts = call("GET", vehicle + "/alerts", null, 200);
+        assertThat(alerts.at("/_embedded/alerts")).hasSize(1);
+        ObjectNode active = (ObjectNode) alerts.at("/_embedded/alerts/0").deepCopy();
+        assertThat(active.path("active").booleanValue()).isTrue();
+        active.remove("_links");
+        ObjectNode alertsExtension = json.createObjectNode();
+        alertsExtension.put("type", "vehicle.alerts").putArray("body").addObject().putArray("alerts").add(active);
+        assertThat(event.path("extensions")).hasSize(2);
+        assertThat(event.at("/extensions/1")).isEqualTo(alertsExtension);
+        // The trip consumer and the monitors' are independent readers of the log: the trip is the
+        // one the event belongs to, as far as trips had taken in the messages (the firing one's
+        // distance and duration may follow). What identifies it is the API's.
+        assertThat(event.at("/extensions/0/type").stringValue()).isEqualTo("vehicle.trip");
+        assertThat(event.at("/extensions/0/body")).hasSize(1);
+        JsonNode attached = event.at("/extensions/0/body/0/trip");
+        for (String member : List.of("id", "createdAt", "startedAt", "startPosition", "done")) {
+            assertThat(attached.get(member)).as(member).isEqualTo(trip.get(member));
+        }
+        assertThat(attached.propertyNames()).isSubsetOf(trip.propertyNames());
+    }
 }
