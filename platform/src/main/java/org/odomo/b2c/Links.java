@@ -28,7 +28,9 @@ public final class Links {
             // Nothing to encode: the common case, without parsing and re-encoding a URI per link.
             return contextUrl() + BASE + path + "?client_id=" + clientId;
         }
-        UriComponentsBuilder b = ServletUriComponentsBuilder.fromCurrentContextPath().path(BASE + path)
+        UriComponentsBuilder b = (RequestContextHolder.getRequestAttributes() == null
+                ? UriComponentsBuilder.newInstance() : ServletUriComponentsBuilder.fromCurrentContextPath())
+                .path(BASE + path)
                 .queryParam("client_id", clientId);
         if (query != null) {
             query.forEach((k, v) -> {
@@ -40,9 +42,15 @@ public final class Links {
         return b.encode().build().toUriString();
     }
 
-    /** The scheme, host, port and context path of the current request, read once per request. */
+    /**
+     * The scheme, host, port and context path of the current request, read once per request; empty
+     * (links relative to the server) for views built off a request, such as a notification's data.
+     */
     private static String contextUrl() {
-        RequestAttributes attributes = RequestContextHolder.currentRequestAttributes();
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        if (attributes == null) {
+            return "";
+        }
         Object known = attributes.getAttribute(CONTEXT_URL, RequestAttributes.SCOPE_REQUEST);
         if (known instanceof String url) {
             return url;

@@ -67,6 +67,17 @@ final class StatusView {
         return out.toByteArray();
     }
 
+    /**
+     * The status body (without links) as the reader may see it, or null when filtering leaves no
+     * data: the answer of the status operation, for data sent rather than served.
+     */
+    static ObjectNode data(Vehicle vehicle, VehicleState state, FieldAccess fields) {
+        Motorization motorization = vehicle.motorization();
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        copy.setAll(state.<ObjectNode>derived(new Body(motorization), b -> body(motorization, b)));
+        return fields.filter("status", copy) ? copy : null;
+    }
+
     private static final byte[] LINKS_FIELD = "{\"_links\":".getBytes(StandardCharsets.US_ASCII);
 
     private record Body(Motorization motorization) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -238,6 +239,18 @@ class TripsApi {
         }
         return trips.trip(ctx.vehicle.vin(), tid)
                 .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no trip " + tid));
+    }
+
+    /**
+     * The vehicle's trip that started last at or before {@code at}, as {@code GET .../trips/{tid}}
+     * shows it to this reader; empty when there is none or the reader may not see trips.
+     */
+    Optional<ObjectNode> tripAt(B2cCaller reader, Vehicle vehicle, FieldAccess fields, Instant at) {
+        if (!fields.allowsCategory(Scopes.TRIP)) {
+            return Optional.empty();
+        }
+        Ctx ctx = new Ctx(reader, vehicle, fields, "/user/vehicles/" + vehicle.apiId() + "/trips");
+        return trips.trips(vehicle.vin(), null, at.plusMillis(1), 0, 1).stream().findFirst().map(t -> view(ctx, t));
     }
 
     private ObjectNode view(Ctx ctx, Trip t) {

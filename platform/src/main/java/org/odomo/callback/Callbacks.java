@@ -12,9 +12,12 @@ import org.odomo.callback.CallbackStore.Owner;
 import org.odomo.callback.CallbackStore.Status;
 import org.odomo.callback.CallbackStore.Stored;
 import org.odomo.callback.Subscription.Type;
+import org.odomo.delivery.NotificationOutbox;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** What the callbacks API does, each operation in one transaction. */
 @Service
@@ -24,10 +27,12 @@ class Callbacks {
     private final CallbackProperties settings;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final NotificationOutbox outbox;
 
     Callbacks(CallbackStore store, CallbackProperties settings, Optional<Clock> clock,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, NotificationOutbox outbox) {
         this.store = store;
+        this.outbox = outbox;
         this.settings = settings;
         this.events = events;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -49,7 +54,21 @@ class Callbacks {
         if (!store.replace(id, owner, subscription, clock.instant())) {
             throw notFound(id);
         }
+        afterCommitDestinationChanged(id);
         return store.find(id, owner).orElseThrow();
+    }
+
+    /**
+     * Once the change is committed (the delivery engine reads the destination at send time), what
+     * waits for the callback goes now rather than at its next scheduled retry.
+     */
+    private void afterCommitDestinationChanged(String id) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                outbox.destinationChanged(id);
+            }
+        });
     }
 
     @Transactional(readOnly = true)
@@ -78,6 +97,9 @@ class Callbacks {
         if (now == Status.Failed) {
             throw new ApiException(ApiErrorCode.BAD_REQUEST, "callback " + id + " has failed (the user withdrew the"
                     + " app's access) and cannot be resumed or paused: create a new callback");
+        }
+        if (now == Status.Running) {
+            afterCommitDestinationChanged(id);
         }
         return now;
     }

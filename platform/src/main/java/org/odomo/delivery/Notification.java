@@ -1,6 +1,7 @@
 package org.odomo.delivery;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,9 +20,18 @@ import tools.jackson.databind.JsonNode;
  *                      ({@code Vin}, {@code MonitorID}, {@code MonitorLabel}, {@code RemoteType},
  *                      {@code RemoteStatus}, {@code RemoteLabel}); {@code CallbackID} and
  *                      {@code CallbackLabel} come from the destination
+ * @param attributes    the producer's own attributes (a monitor's {@code attributes} and
+ *                      {@code callbackAttributes}), sent after the destination's, variables substituted
+ *                      the same way
  */
 public record Notification(String destinationId, String streamKey, Instant eventTime, Kind kind, JsonNode event,
-        Map<String, String> variables) {
+        Map<String, String> variables, List<Destination.Attribute> attributes) {
+
+    /** A notification with the destination's attributes only. */
+    public Notification(String destinationId, String streamKey, Instant eventTime, Kind kind, JsonNode event,
+            Map<String, String> variables) {
+        this(destinationId, streamKey, eventTime, kind, event, variables, List.of());
+    }
 
     public enum Kind {
         MONITOR("Monitor", "monitorEvent"), REMOTE("Remote", "remoteEvent");
@@ -60,5 +70,6 @@ public record Notification(String destinationId, String streamKey, Instant event
             throw new IllegalArgumentException("the event must be a JSON object");
         }
         variables = Map.copyOf(variables);
+        attributes = List.copyOf(attributes);
     }
 }

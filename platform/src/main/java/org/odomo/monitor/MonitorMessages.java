@@ -34,7 +34,13 @@ final class MonitorMessages {
         }
         body.put("type", "Monitor");
         body.put("date", n.at().toString());
-        ObjectNode event = body.putObject("monitorEvent");
+        body.set("monitorEvent", event(monitorId, n));
+        return body;
+    }
+
+    /** The {@code MonitorEvent}: what the delivery engine puts in the message it builds. */
+    static ObjectNode event(String monitorId, Notification n) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("monitorId", monitorId);
         ArrayNode values = event.putArray("values");
         for (TriggerValue v : n.values()) {
@@ -48,7 +54,7 @@ final class MonitorMessages {
             }
         }
         event.put("refresh", n.refresh());
-        return body;
+        return event;
     }
 
     private static String valued(String value, String callbackId, String monitorId, String label) {

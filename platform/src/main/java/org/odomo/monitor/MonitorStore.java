@@ -6,6 +6,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -39,12 +41,12 @@ class MonitorStore {
         this.jdbc = jdbc;
     }
 
-    void insert(String id, Scope scope, String vin, String definition, Instant now) {
+    void insert(String id, Scope scope, String vin, String definition, Set<String> granted, Instant now) {
         jdbc.sql("""
                 INSERT INTO b2c_monitor (id, account_id, client_id, vehicle_id, vin, callback_id, definition, status,
-                    created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    created_at, updated_at, granted_scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(id, scope.accountId(), scope.clientId(), scope.vehicleId(), vin, scope.callbackId(), definition,
-                        Status.Running.name(), Timestamp.from(now), Timestamp.from(now))
+                        Status.Running.name(), Timestamp.from(now), Timestamp.from(now), scopes(granted))
                 .update();
     }
 
@@ -71,12 +73,24 @@ class MonitorStore {
                 .query(MonitorStore::row).list();
     }
 
-    /** Replaces the definition, keeping id, status and creation time; false when there is no such monitor. */
-    boolean replace(String id, Scope scope, String definition, Instant now) {
-        return jdbc.sql("UPDATE b2c_monitor SET definition = ?, updated_at = ? WHERE id = ? AND" + OWNED)
-                .params(definition, Timestamp.from(now), id, scope.accountId(), scope.clientId(), scope.vehicleId(),
+    /**
+     * Replaces the definition, keeping id, status and creation time; false when there is no such
+     * monitor. The new triggers start from no edge: the old ones' state says nothing about them.
+     */
+    boolean replace(String id, Scope scope, String definition, Set<String> granted, Instant now) {
+        boolean replaced = jdbc.sql("UPDATE b2c_monitor SET definition = ?, granted_scopes = ?, updated_at = ?"
+                + " WHERE id = ? AND" + OWNED)
+                .params(definition, scopes(granted), Timestamp.from(now), id, scope.accountId(), scope.clientId(), scope.vehicleId(),
                         scope.callbackId())
                 .update() > 0;
+        if (replaced) {
+            deleteEdge(id);
+        }
+        return replaced;
+    }
+
+    private void deleteEdge(String id) {
+        jdbc.sql("DELETE FROM b2c_monitor_edge WHERE monitor_id = ?").param(id).update();
     }
 
     /** Sets a new status unless the monitor has failed; empty when there is no such monitor. */
@@ -93,11 +107,17 @@ class MonitorStore {
     }
 
     boolean delete(String id, Scope scope) {
-        return jdbc.sql("DELETE FROM b2c_monitor WHERE id = ? AND" + OWNED)
+        boolean deleted = jdbc.sql("DELETE FROM b2c_monitor WHERE id = ? AND" + OWNED)
                 .params(id, scope.accountId(), scope.clientId(), scope.vehicleId(), scope.callbackId()).update() > 0;
+        if (deleted) {
+            deleteEdge(id);
+        }
+        return deleted;
     }
 
     int deleteOfCallback(String callbackId) {
+        jdbc.sql("DELETE FROM b2c_monitor_edge WHERE monitor_id IN (SELECT id FROM b2c_monitor WHERE callback_id = ?)")
+                .param(callbackId).update();
         return jdbc.sql("DELETE FROM b2c_monitor WHERE callback_id = ?").param(callbackId).update();
     }
 
@@ -122,6 +142,10 @@ class MonitorStore {
                 UPDATE b2c_monitor SET status = 'Failed', updated_at = ?
                 WHERE vin = ? AND account_id <> ? AND status <> 'Failed'""")
                 .params(Timestamp.from(now), vin, ownerId).update();
+    }
+
+    private static String scopes(Set<String> granted) {
+        return String.join(" ", new TreeSet<>(granted));
     }
 
     private static Stored row(ResultSet rs, int n) throws SQLException {

@@ -3,6 +3,7 @@ package org.odomo.monitor;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.odomo.api.ApiErrorCode;
@@ -43,16 +44,17 @@ class Monitors {
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
+    /** @param granted the scopes the user granted the app, which its notifications' data is shown under */
     @Transactional
-    Stored create(Scope scope, String vin, String definition) {
+    Stored create(Scope scope, String vin, String definition, Set<String> granted) {
         String id = UUID.randomUUID().toString();
-        store.insert(id, scope, vin, definition, clock.instant());
+        store.insert(id, scope, vin, definition, granted, clock.instant());
         return store.find(id, scope).orElseThrow();
     }
 
     @Transactional
-    Stored replace(Scope scope, String id, String definition) {
-        if (!store.replace(id, scope, definition, clock.instant())) {
+    Stored replace(Scope scope, String id, String definition, Set<String> granted) {
+        if (!store.replace(id, scope, definition, granted, clock.instant())) {
             throw notFound(id);
         }
         return store.find(id, scope).orElseThrow();

@@ -97,7 +97,7 @@ class MonitorsApi {
     ResponseEntity<ObjectNode> create(@PathVariable String id, @PathVariable String cbid, InputStream body) {
         Reached r = reach(id, cbid);
         String definition = definition(r, body);
-        Stored created = monitors.create(r.scope(), r.vehicle().vin(), definition);
+        Stored created = monitors.create(r.scope(), r.vehicle().vin(), definition, r.caller().scopes());
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(HAL).body(reference(r, created));
     }
 
@@ -114,7 +114,7 @@ class MonitorsApi {
         Reached r = reach(id, cbid);
         String monitorId = monitorId(mid);
         monitors.find(r.scope(), monitorId);
-        Stored replaced = monitors.replace(r.scope(), monitorId, definition(r, body));
+        Stored replaced = monitors.replace(r.scope(), monitorId, definition(r, body), r.caller().scopes());
         return ResponseEntity.status(HttpStatus.ACCEPTED).contentType(HAL).body(reference(r, replaced));
     }
 

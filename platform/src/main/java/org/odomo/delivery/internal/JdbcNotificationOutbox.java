@@ -50,8 +50,8 @@ class JdbcNotificationOutbox implements NotificationOutbox {
         ObjectNode variables = JsonNodeFactory.instance.objectNode();
         notification.variables().forEach(variables::put);
         store.insert(id, notification, MessageRenderer.JSON.writeValueAsString(notification.event()),
-                MessageRenderer.JSON.writeValueAsString(variables), now, now.plus(policy.batchWindow()),
-                policy.batchSize());
+                MessageRenderer.JSON.writeValueAsString(variables), MessageRenderer.attributes(notification.attributes()),
+                now, now.plus(policy.batchWindow()), policy.batchSize());
         afterCommit(() -> {
             metrics.queued();
             engine.nudge();

@@ -43,7 +43,7 @@ final class MessageRenderer {
         ObjectNode message = message(destination, n, variables);
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, String> query = new LinkedHashMap<>();
-        for (Attribute a : destination.attributes()) {
+        for (Attribute a : allAttributes(destination, n)) {
             if (a.kind() == Attribute.Kind.HEADER) {
                 headers.put(a.key(), substitute(a.value(), variables));
             } else if (a.kind() == Attribute.Kind.QUERY) {
@@ -68,7 +68,7 @@ final class MessageRenderer {
         ObjectNode m = JsonNodeFactory.instance.objectNode();
         m.put("callbackId", destination.id());
         ArrayNode attributes = m.putArray("attributes");
-        for (Attribute a : destination.attributes()) {
+        for (Attribute a : allAttributes(destination, n)) {
             if (a.kind() == Attribute.Kind.BODY) {
                 attributes.addObject().put("key", a.key()).put("value", substitute(a.value(), variables));
             }
@@ -78,6 +78,31 @@ final class MessageRenderer {
         m.set(n.kind().member(), JSON.readTree(n.event()));
         m.put(NOTIFICATION_ID, n.id().toString());
         return m;
+    }
+
+    /** The destination's attributes, then the notification's own. */
+    private static List<Attribute> allAttributes(Destination destination, OutboxStore.Stored n) {
+        if (n.attributes() == null) {
+            return destination.attributes();
+        }
+        List<Attribute> all = new ArrayList<>(destination.attributes());
+        for (JsonNode a : JSON.readTree(n.attributes())) {
+            all.add(new Attribute(Attribute.Kind.valueOf(a.get("kind").asString()), a.get("key").asString(),
+                    a.get("value").asString()));
+        }
+        return all;
+    }
+
+    /** The notification's own attributes as stored: a JSON array, or null when there are none. */
+    static String attributes(List<Attribute> attributes) {
+        if (attributes.isEmpty()) {
+            return null;
+        }
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (Attribute a : attributes) {
+            array.addObject().put("kind", a.kind().name()).put("key", a.key()).put("value", a.value());
+        }
+        return JSON.writeValueAsString(array);
     }
 
     private static Map<String, String> variables(Destination destination, OutboxStore.Stored n) {

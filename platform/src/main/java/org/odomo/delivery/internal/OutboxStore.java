@@ -27,7 +27,9 @@ class OutboxStore {
     }
 
     /** A notification waiting for delivery. */
-    record Stored(UUID id, Notification.Kind kind, Instant eventTime, String event, String variables, int attempts) {
+    /** @param attributes the producer's own attributes, a JSON array; null when it gave none */
+    record Stored(UUID id, Notification.Kind kind, Instant eventTime, String event, String variables,
+            String attributes, int attempts) {
     }
 
     private final JdbcTemplate jdbc;
@@ -53,7 +55,8 @@ class OutboxStore {
      * the retry). Runs in the caller's transaction; the stream row's lock orders the writers of a
      * stream.
      */
-    void insert(UUID id, Notification n, String event, String variables, Instant now, Instant due, int batchSize) {
+    void insert(UUID id, Notification n, String event, String variables, String attributes, Instant now, Instant due,
+            int batchSize) {
         for (int tries = 0; tries < 2; tries++) {
             jdbc.update("""
                     INSERT INTO delivery_stream (destination_id, stream_key, pending, failures, updated_at)
@@ -70,8 +73,9 @@ class OutboxStore {
             if (updated == 1) {
                 jdbc.update("""
                         INSERT INTO delivery_notification (id, destination_id, stream_key, kind, event_time, enqueued_at,
-                          event, variables, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)""", id, n.destinationId(),
-                        n.streamKey(), n.kind().name(), at(n.eventTime()), at(now), event, variables);
+                          event, variables, attributes, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)""", id,
+                        n.destinationId(), n.streamKey(), n.kind().name(), at(n.eventTime()), at(now), event, variables,
+                        attributes);
                 return;
             }
             // The clean-up removed the idle stream row between the two statements: write it again.
@@ -110,11 +114,11 @@ class OutboxStore {
     /** The stream's waiting notifications, oldest first. */
     List<Stored> open(String destinationId, String streamKey, int limit) {
         return jdbc.query("""
-                SELECT id, kind, event_time, event, variables, attempts FROM delivery_notification
+                SELECT id, kind, event_time, event, variables, attributes, attempts FROM delivery_notification
                 WHERE destination_id = ? AND stream_key = ? AND completed_at IS NULL ORDER BY seq LIMIT ?""",
                 (rs, i) -> new Stored(rs.getObject("id", UUID.class), Notification.Kind.valueOf(rs.getString("kind")),
                         instant(rs, "event_time"), rs.getString("event"), rs.getString("variables"),
-                        rs.getInt("attempts")),
+                        rs.getString("attributes"), rs.getInt("attempts")),
                 destinationId, streamKey, limit);
     }
 

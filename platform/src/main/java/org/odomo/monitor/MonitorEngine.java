@@ -1,0 +1,296 @@
+package org.odomo.monitor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.odomo.delivery.Destination;
+import org.odomo.delivery.Notification;
+import org.odomo.delivery.NotificationOutbox;
+import org.odomo.events.VehicleEvent;
+import org.odomo.events.VehicleEventConsumer;
+import org.odomo.monitor.EvaluationStore.Watched;
+import org.odomo.monitor.MonitorDefinition.Attribute;
+import org.odomo.monitor.MonitorDefinition.TimeTrigger;
+import org.odomo.monitor.MonitorEvaluation.EdgeState;
+import org.odomo.monitor.MonitorEvaluation.Outcome;
+import org.odomo.monitor.MonitorEvaluation.VehicleSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Makes monitors fire. A consumer of the vehicle event log: for each batch it reads (and locks)
+ * the monitors of the batch's vehicles, their edges and the vehicles' last samples in three
+ * queries, carries each vehicle's sample forward event by event, evaluates that vehicle's running
+ * monitors on each step, and writes what changed and the notifications, all in the transaction that
+ * moves its cursor. A batch that does not commit leaves no edge and no notification behind, so a
+ * batch handed again after a crash fires once. The cost of an event is that of its vehicle's
+ * monitors; a monitor created, paused or deleted on any node counts from the next batch, since
+ * nothing about monitors is kept in memory but their parsed definitions (by id and version).
+ *
+ * <p>Time windows and reminders also change with time alone: every {@code tick-interval} one node
+ * of the cluster (ShedLock row) evaluates the running monitors that have either, against their
+ * vehicle's last known state at the current time.
+ */
+@Component
+class MonitorEngine implements VehicleEventConsumer {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorEngine.class);
+    private static final int TICK_PAGE = 500;
+
+    private final EvaluationStore store;
+    private final NotificationOutbox outbox;
+    private final MonitorExtensions extensions;
+    private final MonitorProperties settings;
+    private final TransactionTemplate tx;
+    private final LockingTaskExecutor locks;
+    private final TaskScheduler scheduler;
+    private final Clock clock;
+    private final Cache<String, Parsed> definitions = Caffeine.newBuilder().maximumSize(20_000).build();
+    private final Counter fired;
+    private final Counter refreshed;
+
+    /** A stored definition read into types, with what the reader does not keep. */
+    record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
+    }
+
+    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions,
+            MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
+            TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock) {
+        this.store = store;
+        this.outbox = outbox;
+        this.extensions = extensions;
+        this.settings = settings;
+        this.tx = new TransactionTemplate(transactions);
+        this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
+                .builder().withJdbcTemplate(new JdbcTemplate(dataSource)).withTableName("monitor_job_lock")
+                .usingDbTime().build()));
+        this.scheduler = scheduler;
+        this.clock = clock.orElse(Clock.systemUTC());
+        this.fired = Counter.builder("odomo.monitors.notifications").tag("refresh", "false")
+                .description("Monitor notifications raised").register(meters);
+        this.refreshed = Counter.builder("odomo.monitors.notifications").tag("refresh", "true")
+                .description("Monitor notifications raised").register(meters);
+    }
+
+    @Override
+    public String name() {
+        return "monitors";
+    }
+
+    @Override
+    public void handle(List<VehicleEvent> batch) {
+        Set<String> vins = new LinkedHashSet<>();
+        batch.forEach(e -> vins.add(e.vin()));
+        List<Watched> monitors = store.lockMonitorsOf(vins);
+        if (monitors.isEmpty()) {
+            return;
+        }
+        Map<String, List<Watched>> byVin = new HashMap<>();
+        monitors.forEach(m -> byVin.computeIfAbsent(m.vin(), v -> new ArrayList<>()).add(m));
+        Map<String, EdgeState> edges = store.edges(monitors.stream().map(Watched::id).toList());
+        Map<String, VehicleSample> samples = store.samples(byVin.keySet());
+        Set<String> changedEdges = new LinkedHashSet<>();
+        Set<String> changedSamples = new LinkedHashSet<>();
+        for (VehicleEvent event : batch) {
+            List<Watched> watching = byVin.get(event.vin());
+            if (watching == null) {
+                continue;
+            }
+            VehicleSample previous = samples.get(event.vin());
+            VehicleSample current = VehicleSamples.next(previous, event);
+            if (current == null) {
+                continue;
+            }
+            for (Watched m : watching) {
+                if (m.status() != MonitorStore.Status.Running) {
+                    continue;
+                }
+                Parsed parsed = parsed(m);
+                if (parsed.definition() == null) {
+                    continue;
+                }
+                EdgeState edge = edges.getOrDefault(m.id(), EdgeState.INITIAL);
+                Outcome outcome = MonitorEvaluation.evaluate(parsed.definition(), edge, previous, current);
+                if (outcome.state() != edge) {
+                    edges.put(m.id(), outcome.state());
+                    changedEdges.add(m.id());
+                }
+                outcome.notification().ifPresent(n -> notify(m, parsed, n));
+            }
+            if (previous == null || current.at().isAfter(previous.at())) {
+                // An older event says nothing about the vehicle now: the known state stays.
+                samples.put(event.vin(), current);
+                changedSamples.add(event.vin());
+            }
+        }
+        changedEdges.forEach(id -> store.writeEdge(id, edges.get(id)));
+        changedSamples.forEach(vin -> store.writeSample(vin, samples.get(vin)));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void startTicking() {
+        Duration every = settings.tickInterval();
+        scheduler.scheduleWithFixedDelay(this::scheduledTick, Instant.now().plus(every), every);
+    }
+
+    private void scheduledTick() {
+        Duration every = settings.tickInterval();
+        // Held at least most of an interval: the other nodes, ticking at about the same time, skip.
+        LockConfiguration lock = new LockConfiguration(Instant.now(), "monitor-ticks", every.multipliedBy(10),
+                every.dividedBy(2));
+        try {
+            locks.executeWithLock(() -> tick(clock.instant()), lock);
+        } catch (Throwable e) {
+            log.warn("monitor tick failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Evaluates the running monitors with a time window or a reminder against their vehicle's last
+     * known state at {@code now}; each monitor in its own short transaction, under its row lock.
+     *
+     * @return how many notifications it raised
+     */
+    int tick(Instant now) {
+        int raised = 0;
+        String after = "";
+        while (true) {
+            String from = after;
+            List<String> ids = tx.execute(s -> store.runningWithTimeTriggersOrReminders(from, TICK_PAGE));
+            if (ids == null || ids.isEmpty()) {
+                return raised;
+            }
+            for (String id : ids) {
+                Integer n = tx.execute(s -> tickOne(id, now));
+                raised += n == null ? 0 : n;
+            }
+            if (ids.size() < TICK_PAGE) {
+                return raised;
+            }
+            after = ids.get(ids.size() - 1);
+        }
+    }
+
+    private int tickOne(String id, Instant now) {
+        Optional<Watched> locked = store.lockRunning(id);
+        if (locked.isEmpty()) {
+            return 0;
+        }
+        Watched m = locked.get();
+        Parsed parsed = parsed(m);
+        if (parsed.definition() == null) {
+            return 0;
+        }
+        boolean timed = parsed.definition().triggers().stream().anyMatch(t -> t instanceof TimeTrigger);
+        if (!timed && parsed.definition().refreshEvent() == null) {
+            return 0;
+        }
+        VehicleSample last = store.samples(List.of(m.vin())).get(m.vin());
+        if (last == null || !now.isAfter(last.at())) {
+            return 0;
+        }
+        EdgeState edge = store.edges(List.of(id)).getOrDefault(id, EdgeState.INITIAL);
+        Outcome outcome = MonitorEvaluation.evaluate(parsed.definition(), edge, last, VehicleSamples.at(last, now));
+        if (outcome.state() != edge) {
+            store.writeEdge(id, outcome.state());
+        }
+        outcome.notification().ifPresent(n -> notify(m, parsed, n));
+        return outcome.notification().isPresent() ? 1 : 0;
+    }
+
+    private void notify(Watched m, Parsed parsed, MonitorEvaluation.Notification n) {
+        ObjectNode event = MonitorMessages.event(m.id(), n);
+        extensions.attach(event, m, parsed.definition(), n.at());
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("Vin", m.vin());
+        variables.put("MonitorID", m.id());
+        variables.put("MonitorLabel", parsed.definition().label());
+        outbox.enqueue(new Notification(m.callbackId(), m.id(), n.at(), Notification.Kind.MONITOR, event, variables,
+                parsed.attributes()));
+        (n.refresh() ? refreshed : fired).increment();
+    }
+
+    /**
+     * The parsed definition; one that no longer reads (rules tightened since it was accepted) has a
+     * null definition and is skipped, logged once per version: throwing would hold up the whole
+     * partition for ever, since the same batch would come again.
+     */
+    private Parsed parsed(Watched m) {
+        return definitions.get(m.id() + "@" + m.updatedAt(), k -> {
+            try {
+                return parse(m.definition());
+            } catch (RuntimeException e) {
+                log.warn("monitor {} is not evaluated: its stored definition does not read ({})", m.id(),
+                        e.getMessage());
+                return new Parsed(null, List.of());
+            }
+        });
+    }
+
+    /**
+     * The monitor's own attributes, then its callback attributes (those of its callback's channel:
+     * creation refused any other, so whichever is there).
+     */
+    static Parsed parse(String stored) {
+        JsonNode body = VehicleSamples.JSON.readTree(stored);
+        JsonNode callbackAttributes = body.path("subscribeParam").path("callbackAttributes");
+        String channel = "webhook";
+        JsonNode channelAttributes = null;
+        for (String c : List.of("webhook", "websocket", "pushnotif")) {
+            if (callbackAttributes.has(c)) {
+                channel = c;
+                channelAttributes = callbackAttributes.get(c);
+            }
+        }
+        MonitorDefinition definition = MonitorReader.read(body, channel);
+        List<Destination.Attribute> attributes = new ArrayList<>();
+        for (Attribute a : definition.attributes()) {
+            attributes.add(attribute(a.type(), a.key(), a.value()));
+        }
+        if (channelAttributes != null) {
+            for (JsonNode a : channelAttributes) {
+                attributes.add(attribute(a.get("type").asString(), a.get("key").asString(), a.get("value").asString()));
+            }
+        }
+        return new Parsed(definition, List.copyOf(attributes));
+    }
+
+    private static Destination.Attribute attribute(String type, String key, String value) {
+        Destination.Attribute.Kind kind = switch (type) {
+            case "Header" -> Destination.Attribute.Kind.HEADER;
+            case "Query" -> Destination.Attribute.Kind.QUERY;
+            default -> Destination.Attribute.Kind.BODY;
+        };
+        return new Destination.Attribute(kind, key, value);
+    }
+}

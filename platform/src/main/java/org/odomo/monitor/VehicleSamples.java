@@ -1,0 +1,159 @@
+package org.odomo.monitor;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.odomo.events.AlertClosed;
+import org.odomo.events.AlertRaised;
+import org.odomo.events.VehicleDataReceived;
+import org.odomo.events.VehicleEvent;
+import org.odomo.monitor.MonitorEvaluation.Position;
+import org.odomo.monitor.MonitorEvaluation.VehicleSample;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A vehicle's known state as the triggers read it, carried forward event by event: a message's
+ * data sample replaces the values it holds and keeps the others (a message about energy says
+ * nothing about the position); raised and closed alerts keep the list of open alert types.
+ */
+final class VehicleSamples {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private VehicleSamples() {
+    }
+
+    /**
+     * The state after the event, or null when the event says nothing a trigger reads. The caller
+     * decides what an event older than {@code previous} means (the evaluation never fires on it).
+     */
+    static VehicleSample next(VehicleSample previous, VehicleEvent event) {
+        Map<DataPath, List<String>> data = new HashMap<>(previous == null ? Map.of() : previous.data());
+        Position position = previous == null ? null : previous.position();
+        if (event instanceof VehicleDataReceived received) {
+            if (received.data() == null) {
+                return null;
+            }
+            Position p = position(received.data());
+            if (p != null) {
+                position = p;
+            }
+            for (DataPath path : DataPath.values()) {
+                if (path.statusPath().isPresent()) {
+                    List<String> values = values(received.data(), path);
+                    if (!values.isEmpty()) {
+                        data.put(path, values);
+                    }
+                }
+            }
+        } else if (event instanceof AlertRaised raised) {
+            Set<String> open = new LinkedHashSet<>(data.getOrDefault(DataPath.ALERT, List.of()));
+            open.add(raised.alertType());
+            data.put(DataPath.ALERT, List.copyOf(open));
+        } else if (event instanceof AlertClosed closed) {
+            List<String> open = new ArrayList<>(data.getOrDefault(DataPath.ALERT, List.of()));
+            open.remove(closed.alertType());
+            data.put(DataPath.ALERT, List.copyOf(open));
+        } else {
+            return null;
+        }
+        return new VehicleSample(event.at(), position, Map.copyOf(data));
+    }
+
+    /** The same state, looked at a later time (the tick job's "now"). */
+    static VehicleSample at(VehicleSample sample, Instant at) {
+        return new VehicleSample(at, sample.position(), sample.data());
+    }
+
+    private static Position position(JsonNode data) {
+        JsonNode c = data.path("position").path("coordinates");
+        if (!c.isArray() || c.size() < 2 || !c.get(0).isNumber() || !c.get(1).isNumber()) {
+            return null;
+        }
+        return new Position(c.get(0).doubleValue(), c.get(1).doubleValue());
+    }
+
+    /**
+     * The values at the path's status member ({@code energies[].level}: every energy's level).
+     * The energy-specific paths read only the energies of their type.
+     */
+    static List<String> values(JsonNode data, DataPath path) {
+        String[] segments = path.statusPath().orElseThrow().split("\\.");
+        List<JsonNode> nodes = List.of(data);
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            boolean array = segment.endsWith("[]");
+            String name = array ? segment.substring(0, segment.length() - 2) : segment;
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode n : nodes) {
+                JsonNode child = n.get(name);
+                if (child == null || child.isNull()) {
+                    continue;
+                }
+                if (array && child.isArray()) {
+                    for (JsonNode item : child) {
+                        if (i == 0 && name.equals("energies") && !ofEnergy(path, item)) {
+                            continue;
+                        }
+                        next.add(item);
+                    }
+                } else if (!array) {
+                    next.add(child);
+                }
+            }
+            nodes = next;
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            if (n.isValueNode()) {
+                values.add(n.asString());
+            } else {
+                // An object or array watched only for its changes (doors, air conditioning).
+                values.add(JSON.writeValueAsString(n));
+            }
+        }
+        return values;
+    }
+
+    private static boolean ofEnergy(DataPath path, JsonNode energy) {
+        String type = energy.path("type").asString("");
+        return switch (path) {
+            case ELECTRIC_LEVEL, ELECTRIC_AUTONOMY, CHARGING_STATUS, CHARGING_PLUGGED, CHARGING_TYPE ->
+                type.equals("Electric");
+            case FUEL_LEVEL, FUEL_AUTONOMY -> type.equals("Fuel");
+            default -> true;
+        };
+    }
+
+    /** The data as stored: wire names to value lists. */
+    static String dataJson(Map<DataPath, List<String>> data) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        data.forEach((path, values) -> {
+            ArrayNode a = o.putArray(path.wireName());
+            values.forEach(a::add);
+        });
+        return JSON.writeValueAsString(o);
+    }
+
+    static Map<DataPath, List<String>> data(String json) {
+        Map<DataPath, List<String>> data = new HashMap<>();
+        for (Map.Entry<String, JsonNode> e : JSON.readTree(json).properties()) {
+            DataPath.ofWireName(e.getKey()).ifPresent(path -> {
+                List<String> values = new ArrayList<>();
+                e.getValue().forEach(v -> values.add(v.asString()));
+                data.put(path, List.copyOf(values));
+            });
+        }
+        return Map.copyOf(data);
+    }
+}
