@@ -1,6 +1,5 @@
 package org.odomo.callback;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.IDN;
 import java.net.Inet4Address;
@@ -20,19 +19,14 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.odomo.api.ApiErrorCode;
+import org.odomo.api.JsonRequestBody;
 import org.odomo.api.ApiException;
 import org.odomo.callback.Subscription.Attribute;
 import org.odomo.callback.Subscription.AttributeType;
 import org.odomo.callback.Subscription.Channel;
 import org.odomo.callback.Subscription.Type;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a {@code CallbackSubscribe} body into a {@link Subscription}, refusing (400, naming the
@@ -82,12 +76,6 @@ final class SubscriptionReader {
         return k.equals("from") || k.equals("message_type") || k.startsWith("google") || k.startsWith("gcm");
     }
 
-    /** Strict JSON: one value, no duplicate member (parsers disagree on which one wins), shallow. */
-    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-
     private final CallbackProperties.LocalTargets localTargets;
 
     SubscriptionReader(CallbackProperties.LocalTargets localTargets) {
@@ -96,23 +84,7 @@ final class SubscriptionReader {
 
     /** Reads at most {@link #MAX_BODY_BYTES} of the body and parses it. */
     static JsonNode parse(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw invalid("the request body could not be read");
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw invalid("the request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        if (bytes.length == 0) {
-            throw invalid("a JSON request body is required");
-        }
-        try {
-            return JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw invalid("the request body is not valid JSON (or is nested too deep, or repeats a member)");
-        }
+        return JsonRequestBody.read(body, MAX_BODY_BYTES);
     }
 
     Subscription read(JsonNode body) {

@@ -1,6 +1,5 @@
 package org.odomo.monitor;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
@@ -20,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.odomo.api.ApiErrorCode;
+import org.odomo.api.JsonRequestBody;
 import org.odomo.api.ApiException;
 import org.odomo.monitor.DataPath.Op;
 import org.odomo.monitor.DataPath.ValueType;
@@ -33,9 +33,7 @@ import org.odomo.monitor.MonitorDefinition.Trigger;
 import org.odomo.monitor.MonitorDefinition.ZoneTrigger;
 import org.odomo.vehicle.Scopes;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a {@code MonitorParameter} body member by member; anything the published schema or prose
@@ -52,7 +50,6 @@ final class MonitorReader {
     static final int MAX_TIMES = 20;
     static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Paris");
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern NAME = Pattern.compile("[a-zA-Z]+[.\\-_]?[0-9]*");
     private static final Pattern WEEK = Pattern.compile("[wW]([1-9][0-9]?)(?:-[wW]([1-9][0-9]?))?");
     private static final Set<String> VARIABLES = Set.of("$Vin", "$CallbackID", "$CallbackLabel", "$MonitorID",
@@ -70,24 +67,9 @@ final class MonitorReader {
     private MonitorReader() {
     }
 
+    /** Reads at most {@link #MAX_BODY_BYTES} of the body and parses it. */
     static JsonNode parse(InputStream body) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw invalid("the request body could not be read");
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw invalid("the request body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
-        if (bytes.length == 0) {
-            throw invalid("a JSON request body is required");
-        }
-        try {
-            return JSON.readTree(bytes);
-        } catch (JacksonException e) {
-            throw invalid("the request body is not valid JSON (or is nested too deep, or repeats a member)");
-        }
+        return JsonRequestBody.read(body, MAX_BODY_BYTES);
     }
 
     /**

@@ -1,12 +1,8 @@
 package org.odomo.events;
 
-import java.util.UUID;
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
+import org.odomo.support.Services;
 import org.springframework.context.annotation.Import;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,25 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(EventLogTests.Consumers.class)
 class EventLogPostgresTests extends EventLogTests {
 
-    private static final String SCHEMA = "events_test_" + UUID.randomUUID().toString().replace("-", "");
-
     @DynamicPropertySource
     static void schema(DynamicPropertyRegistry properties) {
-        String url = env("ODOMO_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-        properties.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA);
-        properties.add("spring.flyway.schemas", () -> SCHEMA);
-        properties.add("spring.flyway.create-schemas", () -> "true");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        DriverManagerDataSource admin = new DriverManagerDataSource(env("ODOMO_DB_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test"), env("ODOMO_DB_USER", "postgres"), env("ODOMO_DB_PASSWORD", ""));
-        JdbcClient.create(admin).sql("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE").update();
-    }
-
-    private static String env(String name, String otherwise) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? otherwise : value;
+        Services.useFreshSchema(properties);
     }
 }

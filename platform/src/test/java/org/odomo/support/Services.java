@@ -19,6 +19,7 @@ import org.odomo.transport.MqttProperties;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * What the service-backed tests (JUnit tag {@code services}) share: the local PostgreSQL and
@@ -60,6 +61,18 @@ public final class Services {
 
     public static String shortId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /**
+     * For a Spring test on the postgres profile: the platform's tables in a fresh schema of the local
+     * PostgreSQL, created by Flyway and dropped at the end of the run.
+     */
+    public static void useFreshSchema(DynamicPropertyRegistry properties) {
+        String schema = freshSchema();
+        properties.add("spring.datasource.url",
+                () -> DB_URL + (DB_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        properties.add("spring.flyway.schemas", () -> schema);
+        properties.add("spring.flyway.create-schemas", () -> "true");
     }
 
     /** Settings that put the platform's tables in {@code schema} on the local PostgreSQL. */
