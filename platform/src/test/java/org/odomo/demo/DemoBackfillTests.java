@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.odomo.OdomoApplication;
 import org.odomo.account.AccountManagement;
 import org.odomo.state.VehicleHistory;
+import org.odomo.support.EventConsumers;
 import org.odomo.trip.Trip;
 import org.odomo.trip.TripQueries;
 import org.odomo.vehicle.Brand;
@@ -121,6 +122,8 @@ class DemoBackfillTests {
         long positions;
         try (ConfigurableApplicationContext whole = start(dataDir.resolve("whole"))) {
             waitUntil("the backfill to end", Duration.ofMinutes(5), whole.getBean(SimulatedFleetRunner.class)::isLive);
+            // Trips are built off the event log: counted once its consumers are past the backfill.
+            EventConsumers.awaitHandledSoFar(whole.getBean(JdbcTemplate.class), Duration.ofMinutes(2));
             messages = count(whole, "SELECT COUNT(*) FROM vehicle_message WHERE measured_at < ?", odt(NOW));
             trips = count(whole, "SELECT COUNT(*) FROM trip WHERE started_at < ?", odt(NOW));
             positions = count(whole, "SELECT COUNT(*) FROM position_history WHERE measured_at < ?", odt(NOW));
@@ -135,6 +138,8 @@ class DemoBackfillTests {
             BackfillLedger.Entry interrupted = second.getBean(BackfillLedger.class).find().orElseThrow();
             SimulatedFleetRunner runner = second.getBean(SimulatedFleetRunner.class);
             waitUntil("the backfill to end", Duration.ofMinutes(5), runner::isLive);
+            // Trips are built off the event log: counted once its consumers are past the backfill.
+            EventConsumers.awaitHandledSoFar(second.getBean(JdbcTemplate.class), Duration.ofMinutes(2));
             assertThat(interrupted.finished()).as("stopped before its end").isFalse();
             assertThat(runner.lastBackfill().orElseThrow().from()).isEqualTo(FROM);
             assertThat(second.getBean(BackfillLedger.class).find().orElseThrow().finished()).isTrue();
@@ -154,6 +159,8 @@ class DemoBackfillTests {
         try (ConfigurableApplicationContext first = start()) {
             SimulatedFleetRunner runner = first.getBean(SimulatedFleetRunner.class);
             waitUntil("the backfill to end", Duration.ofMinutes(5), runner::isLive);
+            // Trips are built off the event log: counted once its consumers are past the backfill.
+            EventConsumers.awaitHandledSoFar(first.getBean(JdbcTemplate.class), Duration.ofMinutes(2));
 
             done = first.getBean(BackfillLedger.class).find().orElseThrow();
             assertThat(done.windowFrom()).isEqualTo(FROM);
