@@ -60,7 +60,7 @@ final class VehicleDataShapes {
             "NotPossibleDueToVehiclePrivacyLevel", "TooManyWakeUpsOverMonth", "TooManyRequestInShortTime",
             "SameActionInProgress", "NotPossibleDueToVehicleStolenState", "VehicleInUse", "TooManyRequestSent",
             "DoorsOpen", "VehicleErrorOrCidInside", "CidInside", "ExternalChargingSystemError",
-            "VehicleChargingSystemError", "VehicleIsNotLocked");
+            "VehicleChargingSystemError", "VehicleIsNotLocked", "CanceledByDriver");
 
     private static final Shape CONSUMPTION = obj().requiredField("consumption", number(0, 1e9));
     private static final Shape PERCENT = integer(0, 100);
@@ -202,7 +202,8 @@ final class VehicleDataShapes {
             .requiredField("id", text(64))
             .requiredField("status", enumOf("Received", "InProgress", "Done"))
             .field("result", enumOf("Success", "AlreadyDone", "Failed"))
-            .field("failureCause", enumOf(REMOTE_FAILURE_CAUSES));
+            .field("failureCause", enumOf(REMOTE_FAILURE_CAUSES))
+            .field("feedbackDetail", enumOf("NoCIDBlacklisted", "CIDBlacklisted"));
 
     static final Shape LIFECYCLE = obj().requiredField("state", enumOf("Awake", "Asleep"));
 
