@@ -254,7 +254,8 @@ final class RemoteReader {
                 }
                 bool(program.get("enabled"), at + ".enabled", set);
                 String recurrence = oneOf(program.get("recurrence"), at + ".recurrence", false, "None", "Daily");
-                timeOfDay(program.get("start"), at + ".start", set);
+                // The published schema requires start in every program, Delete ones included.
+                timeOfDay(program.get("start"), at + ".start", true);
                 occurence(program.get("occurence"), at + ".occurence", set);
                 if ("None".equals(recurrence) && program.path("occurence").path("day").size() > 1) {
                     throw invalid(at + ".occurence: a program without recurrence runs on one day");
