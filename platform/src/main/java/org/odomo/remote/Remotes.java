@@ -130,8 +130,10 @@ class Remotes {
             Instant now = clock.instant();
             Link link = store.lockVehicle(vehicle.vin());
             if (link.lastContactAt() == null) {
-                // First remote for this vehicle: what it last sent is what the state last took in.
-                history.current(vehicle.vin()).ifPresent(state -> store.contact(vehicle.vin(), state.updatedAt(), null));
+                // The first remote for this vehicle: the consumer has not followed its link so far,
+                // its last stored message says when it was last heard from and whether it fell asleep.
+                history.latestMessage(vehicle.vin()).ifPresent(m -> store.contact(vehicle.vin(), m.receivedAt(),
+                        "lifecycle".equals(m.type()) && m.body().contains("\"Asleep\"")));
                 link = store.lockVehicle(vehicle.vin());
             }
             RemoteType type = request.type();
