@@ -3,11 +3,11 @@ package org.odomo.remote;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.odomo.events.CommandProgressReported;
 import org.odomo.events.VehicleEvent;
@@ -54,7 +54,7 @@ class RemoteEngine implements VehicleEventConsumer {
 
     @Override
     public void handle(List<VehicleEvent> batch) {
-        Map<String, Remotes.Contact> contacts = new LinkedHashMap<>();
+        Map<String, Remotes.Contact> contacts = new TreeMap<>();
         Set<String> woke = new HashSet<>();
         for (VehicleEvent e : batch) {
             boolean asleep = false;
@@ -69,12 +69,15 @@ class RemoteEngine implements VehicleEventConsumer {
             if (before == null || !e.receivedAt().isBefore(before.at())) {
                 contacts.put(e.vin(), new Remotes.Contact(e.receivedAt(), asleep));
             }
+        }
+        // Vehicle rows first, in VIN order, then actions: the order a request takes its locks in.
+        remotes.recordContacts(contacts);
+        for (VehicleEvent e : batch) {
             if (e instanceof CommandProgressReported p) {
                 remotes.progress(p.vin(), p.commandId(), p.status(), p.result(), p.failureCause(), p.feedbackDetail(),
                         p.receivedAt());
             }
         }
-        remotes.recordContacts(contacts);
         Instant now = clock.instant();
         for (String vin : remotes.withPending(contacts.keySet())) {
             if (!contacts.get(vin).asleep()) {

@@ -87,7 +87,7 @@ class RemoteStore {
         for (List<String> chunk : chunks(contacts.keySet())) {
             List<String> followed = jdbc.sql("SELECT vin FROM b2c_remote_vehicle WHERE vin IN (" + marks(chunk) + ")")
                     .params(new java.util.ArrayList<Object>(chunk)).query(String.class).list();
-            for (String vin : followed) {
+            for (String vin : new java.util.TreeSet<>(followed)) {
                 Remotes.Contact c = contacts.get(vin.trim());
                 contact(vin.trim(), c.at(), c.asleep());
             }
