@@ -465,7 +465,9 @@ class RemoteLifecycleTests {
         String first = post(c, LOCK);
         assertThat(notifiedFor(c, first, 3).get(2)).isEqualTo("Pending/WakingUpVehicle");
         // The car never wakes up: past the answer time-out, the sweep fails the action.
-        assertThat(remotes.sweep(Instant.now().plus(Duration.ofMinutes(1)))).isZero();
+        remotes.sweep(Instant.now().plus(Duration.ofMinutes(1)));
+        assertThat(call("GET", c.remotes() + "/" + first, null, 200).path("status").asString())
+                .isEqualTo("WakingUpVehicle");
         remotes.sweep(Instant.now().plus(Duration.ofMinutes(3)));
         assertThat(notifiedFor(c, first, 4).get(3)).isEqualTo("Done/Failed/VehicleConnectionTimeout");
         assertThat(call("GET", c.remotes() + "/" + first, null, 200).path("failureCause").asString())
@@ -484,6 +486,34 @@ class RemoteLifecycleTests {
                 "Pending/TooManyWakeUpsOverMonth", "Done/Failed/TooManyWakeUpsOverMonth");
         assertThat(downlinks.get(c.vin())).extracting(m -> m.path("type").asString()).containsExactly("wakeUp",
                 "wakeUp");
+    }
+
+    @Test
+    void sweepsRunningAtOnceOnSeveralNodesTimeEachActionOutOnce() throws Exception {
+        List<Car> cars = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Car c = car("P-308", PrivacyMode.DATA_AND_LOCATION, Set.of(ConnectedService.PARTNER), "/sweeps");
+            cars.add(c);
+            ids.add(post(c, LOCK));
+        }
+        for (String id : ids) {
+            notifiedFor(cars.get(0), id, 3);
+        }
+        // Two nodes' sweeps at the same moment: the rows one locks, the other passes over.
+        Instant later = Instant.now().plus(Duration.ofMinutes(3));
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> remotes.sweep(later));
+            var b = pool.submit(() -> remotes.sweep(later));
+            assertThat(a.get() + b.get()).isGreaterThanOrEqualTo(ids.size());
+        } finally {
+            pool.shutdown();
+        }
+        for (String id : ids) {
+            assertThat(notifiedFor(cars.get(0), id, 4).get(3)).isEqualTo("Done/Failed/VehicleConnectionTimeout");
+            assertThat(raised(id)).isEqualTo(4);
+        }
     }
 
     @Test
