@@ -380,6 +380,26 @@ class RemoteLifecycleTests {
     }
 
     @Test
+    void theVehiclesFeedbackDetailIsNotifiedAndShown() {
+        Car c = awakeCar("P-308", "/feedback", 60);
+        String id = post(c, "{\"door\": {\"state\": \"Locked\", \"forced\": true}}");
+        downlinks(c, 1);
+        ObjectNode m = TestVehicles.envelope(c.vin(), c.registered().credential(), "f-" + System.nanoTime(),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), MessageType.COMMAND_PROGRESS);
+        m.putObject("command").put("id", id).put("status", "Done").put("result", "Success")
+                .put("feedbackDetail", "CIDBlacklisted");
+        send(c, m);
+        assertThat(notified(c, id, 4).get(3)).isEqualTo("Done/Success");
+        Received last = received.stream().filter(r -> r.path().equals(c.path())).toList().get(3);
+        assertThat(published(last).path("remoteEvent").path("eventStatus"))
+                .isEqualTo(json.readTree("{\"type\": \"Done\", \"status\": \"Success\", \"feedbackDetail\": \"CIDBlacklisted\"}"));
+        JsonNode view = call("GET", c.remotes() + "/" + id, null, 200);
+        assertThat(view.path("status").asString()).isEqualTo("Success");
+        assertThat(view.path("feedbackDetail").asString()).isEqualTo("CIDBlacklisted");
+        assertThat(view.has("failureCause")).isFalse();
+    }
+
+    @Test
     void aSleepingCarIsWokenUpThenSentTheCommandAndItsFailureIsNotified() {
         Car c = car("P-308", PrivacyMode.DATA_AND_LOCATION, Set.of(ConnectedService.PARTNER), "/asleep");
         String id = post(c, LOCK);
