@@ -27,4 +27,15 @@ public class CallbackDirectory {
         return store.find(callbackId, new Owner(accountId, clientId)).filter(s -> s.subscription().serves(Type.Monitor))
                 .map(s -> s.subscription().channel().name());
     }
+
+    /**
+     * The channel of the callback if it belongs to this (user, app) pair and accepts remote
+     * notifications; empty otherwise, whether it does not exist, is another pair's or serves
+     * monitors only.
+     */
+    @Transactional(readOnly = true)
+    public Optional<String> remoteChannel(long accountId, String clientId, String callbackId) {
+        return store.find(callbackId, new Owner(accountId, clientId)).filter(s -> s.subscription().serves(Type.Remote))
+                .map(s -> s.subscription().channel().name());
+    }
 }

@@ -16,7 +16,9 @@ final class EventCodec {
             "charging-finished", ChargingFinished.class,
             "privacy-mode-changed", PrivacyModeChanged.class,
             "trip-started", TripStarted.class,
-            "trip-ended", TripEnded.class);
+            "trip-ended", TripEnded.class,
+            "command-progress", CommandProgressReported.class,
+            "lifecycle", VehicleLifecycleReported.class);
 
     private final JsonMapper json = JsonMapper.builder().build();
 

@@ -12,6 +12,7 @@ import org.odomo.state.StoredChange;
 import org.odomo.vehicle.DataCategory;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The ingest chain's derivation stage: what a stored message means, as events. Pure, over the
@@ -34,6 +35,18 @@ public final class EventDerivation {
         List<VehicleEvent> events = new ArrayList<>(2);
         events.add(new VehicleDataReceived(m.vin(), m.id(), m.at(), change.incoming().receivedAt(),
                 m.type().wireName(), change.changedParts(), Set.copyOf(uploadable), m.data(), m.event()));
+        // A command's progress and the vehicle's lifecycle matter however late they arrive: they are
+        // answers about the link, not measurements of the vehicle's state.
+        if (m.command() != null) {
+            ObjectNode c = m.command();
+            events.add(new CommandProgressReported(m.vin(), m.id(), m.at(), change.incoming().receivedAt(),
+                    c.path("id").asString(null), c.path("status").asString(null), c.path("result").asString(null),
+                    c.path("failureCause").asString(null), c.path("feedbackDetail").asString(null)));
+        }
+        if (m.lifecycle() != null) {
+            events.add(new VehicleLifecycleReported(m.vin(), m.id(), m.at(), change.incoming().receivedAt(),
+                    m.lifecycle().path("state").asString(null)));
+        }
         if (change.older()) {
             return events;
         }

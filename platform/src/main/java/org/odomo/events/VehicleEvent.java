@@ -10,7 +10,7 @@ import java.time.Instant;
  */
 public sealed interface VehicleEvent
         permits VehicleDataReceived, AlertRaised, AlertClosed, ChargingStarted, ChargingFinished, PrivacyModeChanged,
-        TripStarted, TripEnded {
+        TripStarted, TripEnded, CommandProgressReported, VehicleLifecycleReported {
 
     String vin();
 

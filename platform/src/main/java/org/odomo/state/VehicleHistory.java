@@ -98,6 +98,15 @@ public class VehicleHistory {
                         instant(rs, 5), rs.getString(6)), vin, odt(from), odt(to), limit);
     }
 
+    /** The vehicle's most recently measured stored message, if any. */
+    public Optional<StoredMessage> latestMessage(String vin) {
+        return jdbc.query("""
+                SELECT vin, msg_id, type, measured_at, received_at, body FROM vehicle_message
+                WHERE vin = ? ORDER BY measured_at DESC, msg_id DESC LIMIT 1""",
+                (rs, n) -> new StoredMessage(rs.getString(1).trim(), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        instant(rs, 5), rs.getString(6)), vin).stream().findFirst();
+    }
+
     public long messageCount(String vin) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM vehicle_message WHERE vin = ?", Long.class, vin);
     }
