@@ -339,12 +339,38 @@ public final class FleetSimulator implements AutoCloseable {
                     return;
                 }
                 t.lastExchange = now;
-                if (!behaviour.commands.receive(t, now, root.path("command"))) {
+                if (!behaviour.commands.receive(t, now, inCarTime(root.path("command"), now))) {
                     downlinksIgnored++;
                 }
             }
             default -> downlinksIgnored++;
         }
+    }
+
+    /**
+     * The platform writes a command's {@code expiresAt} on the wall clock; an accelerated fleet
+     * lives ahead of it, so the time left is stretched by the time factor into the car's time
+     * (otherwise every command would reach a demo car already expired).
+     */
+    private JsonNode inCarTime(JsonNode command, long carNow) {
+        if (!(clock instanceof SimClock.Accelerated accelerated) || accelerated.timeFactor() == 1.0
+                || !command.path("expiresAt").isString() || !(command instanceof ObjectNode object)) {
+            return command;
+        }
+        try {
+            Instant expires = Instant.parse(command.path("expiresAt").stringValue());
+            ObjectNode copy = object.deepCopy();
+            copy.put("expiresAt", inCarTime(expires, carNow, Instant.now(), accelerated.timeFactor()).toString());
+            return copy;
+        } catch (java.time.format.DateTimeParseException e) {
+            return command;
+        }
+    }
+
+    /** A wall-clock deadline in the time of a car whose clock reads {@code carNow} (seconds) at {@code wallNow}. */
+    static Instant inCarTime(Instant expires, long carNow, Instant wallNow, double timeFactor) {
+        long leftMillis = expires.toEpochMilli() - wallNow.toEpochMilli();
+        return Instant.ofEpochMilli(carNow * 1000 + (long) (leftMillis * timeFactor));
     }
 
     public SimulatorStats stats() {
