@@ -17,6 +17,8 @@ import javax.sql.DataSource;
 import org.odomo.delivery.Destination;
 import org.odomo.delivery.Notification;
 import org.odomo.delivery.NotificationOutbox;
+import org.odomo.events.TripEnded;
+import org.odomo.events.TripStarted;
 import org.odomo.events.VehicleEvent;
 import org.odomo.events.VehicleEventConsumer;
 import org.odomo.monitor.EvaluationStore.Watched;
@@ -25,6 +27,9 @@ import org.odomo.monitor.MonitorDefinition.TimeTrigger;
 import org.odomo.monitor.MonitorEvaluation.EdgeState;
 import org.odomo.monitor.MonitorEvaluation.Outcome;
 import org.odomo.monitor.MonitorEvaluation.VehicleSample;
+import org.odomo.monitor.VehicleSamples.TripFigures;
+import org.odomo.trip.Trip;
+import org.odomo.trip.TripQueries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -70,6 +75,7 @@ class MonitorEngine implements VehicleEventConsumer {
     private final EvaluationStore store;
     private final NotificationOutbox outbox;
     private final MonitorExtensions extensions;
+    private final TripQueries trips;
     private final MonitorProperties settings;
     private final TransactionTemplate tx;
     private final LockingTaskExecutor locks;
@@ -83,12 +89,13 @@ class MonitorEngine implements VehicleEventConsumer {
     record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
     }
 
-    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions,
+    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions, TripQueries trips,
             MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
             TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock) {
         this.store = store;
         this.outbox = outbox;
         this.extensions = extensions;
+        this.trips = trips;
         this.settings = settings;
         this.tx = new TransactionTemplate(transactions);
         this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
@@ -127,7 +134,7 @@ class MonitorEngine implements VehicleEventConsumer {
                 continue;
             }
             VehicleSample previous = samples.get(event.vin());
-            VehicleSample current = VehicleSamples.next(previous, event);
+            VehicleSample current = VehicleSamples.next(previous, event, this::figures);
             if (current == null) {
                 continue;
             }
@@ -147,14 +154,30 @@ class MonitorEngine implements VehicleEventConsumer {
                 }
                 outcome.notification().ifPresent(n -> notify(m, parsed, n));
             }
-            if (previous == null || current.at().isAfter(previous.at())) {
-                // An older event says nothing about the vehicle now: the known state stays.
+            if (previous == null || current.at().isAfter(previous.at()) || event instanceof TripStarted
+                    || event instanceof TripEnded) {
+                // An older event says nothing about the vehicle now: the known state stays. A trip
+                // event that made a sample is news (VehicleSamples.next), whatever its time.
                 samples.put(event.vin(), current);
                 changedSamples.add(event.vin());
             }
         }
         changedEdges.forEach(id -> store.writeEdge(id, edges.get(id)));
         changedSamples.forEach(vin -> store.writeSample(vin, samples.get(vin)));
+    }
+
+    /**
+     * The ended trip as the trips API shows it: the trips consumer appended the event in the
+     * transaction that wrote the trip, so the trip is there (unless a rebuild removed it since).
+     */
+    private Optional<TripFigures> figures(TripEnded ended) {
+        return trips.trip(ended.vin(), ended.tripId()).map(MonitorEngine::figures);
+    }
+
+    static TripFigures figures(Trip trip) {
+        List<String> states = trip.nominal() ? List.of("Nominal")
+                : trip.faults().stream().map(Trip.Fault::fault).distinct().toList();
+        return new TripFigures(trip.duration(), trip.distance(), states);
     }
 
     @EventListener(ApplicationReadyEvent.class)

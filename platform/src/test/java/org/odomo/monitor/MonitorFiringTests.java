@@ -367,9 +367,9 @@ class MonitorFiringTests {
 
     @Test
     void twoNodesRaiseOneNotificationPerEdge(@Autowired EvaluationStore store, @Autowired NotificationOutbox outbox,
-            @Autowired MonitorExtensions extensions, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
+            @Autowired MonitorExtensions extensions, @Autowired org.odomo.trip.TripQueries trips, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
             @Autowired DataSource dataSource, @Autowired TaskScheduler scheduler) throws Exception {
-        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, settings, transactions, dataSource, scheduler,
+        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, trips, settings, transactions, dataSource, scheduler,
                 new SimpleMeterRegistry(), Optional.empty());
         try (AutoCloseable otherNode = SecondNode.dispatcher(context, List.of(otherNodesEngine))) {
             List<Watch> watches = new ArrayList<>();
@@ -513,5 +513,102 @@ class MonitorFiringTests {
             assertThat(attached.get(member)).as(member).isEqualTo(trip.get(member));
         }
         assertThat(attached.propertyNames()).isSubsetOf(trip.propertyNames());
+    }
+
+    ObjectNode tripEvent(Watch w, Instant date, String data, String value) {
+        ObjectNode m = expected(w, date, false);
+        ObjectNode item = ((tools.jackson.databind.node.ArrayNode) m.path("monitorEvent").path("values")).addObject();
+        item.put("data", data);
+        item.putObject("value").put("type", "string").putObject("body").put("literalValue", value);
+        return m;
+    }
+
+    static String tripMonitor(String label, String triggers, String boolExp) {
+        return "{\"label\": \"" + label + "\", \"attributes\": [{\"type\": \"Body\", \"key\": \"vin\","
+                + " \"value\": \"$Vin\"}], \"triggerParam\": {\"triggers\": [" + triggers + "], \"boolExp\": \""
+                + boolExp + "\"}}";
+    }
+
+    static String dataTrigger(String name, String data, String op, String... values) {
+        return "{\"name\": \"" + name + "\", \"data\": {\"data\": \"" + data + "\", \"op\": \"" + op + "\""
+                + (values.length == 0 ? "" : ", \"value\": [\"" + String.join("\", \"", values) + "\"]") + "}}";
+    }
+
+    /** The vehicle's trips as the API lists them, oldest first. */
+    List<JsonNode> tripsOf(Watch w) {
+        JsonNode page = call("GET", "/user/vehicles/" + w.car().vehicle().apiId() + "/trips", null, 200);
+        List<JsonNode> list = new ArrayList<>();
+        page.at("/_embedded/trips").forEach(list::add);
+        java.util.Collections.reverse(list);
+        return list;
+    }
+
+    @Test
+    void aTripStartingAndStoppingFiresWithTheTripsIdentifierOncePerTrip() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/trip-start-stop", tripMonitor("Trips",
+                dataTrigger("start", "vehicle.trip.start", "onChange") + ", "
+                        + dataTrigger("stop", "vehicle.trip.stop", "onChange"), "start | stop"));
+        drive(w.car(), "s0", t0, "Start", 0);
+        drive(w.car(), "s1", t0.plusSeconds(30), null, 50);
+        drive(w.car(), "s2", t0.plusSeconds(60), null, 40);
+        drive(w.car(), "s3", t0.plusSeconds(120), "Stop", 0);
+        drive(w.car(), "s4", t0.plusSeconds(600), "Start", 0);
+        drive(w.car(), "s5", t0.plusSeconds(660), "Stop", 0);
+        List<JsonNode> trips = tripsOf(w);
+        assertThat(trips).hasSize(2);
+        String first = trips.get(0).path("id").stringValue();
+        String second = trips.get(1).path("id").stringValue();
+        // Each trip's start and stop, dated by the trip's first and last messages.
+        List<Received> got = receivedBy(w, 4);
+        assertThat(got.stream().map(this::published).toList()).containsExactly(
+                tripEvent(w, t0, "vehicle.trip.start", first),
+                tripEvent(w, t0.plusSeconds(120), "vehicle.trip.stop", first),
+                tripEvent(w, t0.plusSeconds(600), "vehicle.trip.start", second),
+                tripEvent(w, t0.plusSeconds(660), "vehicle.trip.stop", second));
+
+        // Handed again from further back, the trip events are no news: nothing fires twice.
+        jdbc.sql("UPDATE event_cursor SET pos = CASE WHEN pos > 200 THEN pos - 200 ELSE 0 END WHERE consumer = ?")
+                .param(engine.name()).update();
+        EventConsumers.awaitCaughtUp(events);
+        assertThat(raised(w)).isEqualTo(4);
+    }
+
+    @Test
+    void anEndedTripsDurationDistanceAndStateAreThoseTheTripsApiShows() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/trip-figures", tripMonitor("Long trips",
+                dataTrigger("long", "vehicle.trip.duration", "greaterThan", "100") + ", "
+                        + dataTrigger("far", "vehicle.trip.distance", "greaterThan", "0") + ", "
+                        + dataTrigger("ok", "vehicle.trip.state", "includedIn", "Nominal"), "long & far & ok"));
+        // A short trip: 60 s.
+        drive(w.car(), "f0", t0, "Start", 0);
+        drive(w.car(), "f1", t0.plusSeconds(30), null, 50);
+        drive(w.car(), "f2", t0.plusSeconds(60), "Stop", 0);
+        assertThat(raised(w)).isZero();
+        // A longer one: 300 s, and some way away.
+        drive(w.car(), "f3", t0.plusSeconds(600), "Start", 0);
+        drive(w.car(), "f4", t0.plusSeconds(700), null, 90);
+        drive(w.car(), "f5", t0.plusSeconds(800), null, 120);
+        drive(w.car(), "f6", t0.plusSeconds(900), "Stop", 0);
+        JsonNode trip = tripsOf(w).get(1);
+        assertThat(trip.path("duration").asLong()).isEqualTo(300);
+        ObjectNode expected = expected(w, t0.plusSeconds(900), false);
+        tools.jackson.databind.node.ArrayNode values = (tools.jackson.databind.node.ArrayNode) expected
+                .path("monitorEvent").path("values");
+        for (String[] v : List.of(new String[] {"vehicle.trip.duration", "300"},
+                new String[] {"vehicle.trip.distance", null}, new String[] {"vehicle.trip.state", "Nominal"})) {
+            ObjectNode item = values.addObject();
+            item.put("data", v[0]);
+            item.putObject("value").put("type", "string").putObject("body").put("literalValue", v[1]);
+        }
+        ObjectNode got = published(receivedBy(w, 1).get(0));
+        // The distance as a number: the API's is a float, the notification's a literal.
+        JsonNode distance = got.at("/monitorEvent/values/1/value/body/literalValue");
+        assertThat(new java.math.BigDecimal(distance.stringValue()).doubleValue())
+                .isCloseTo(trip.path("distance").doubleValue(), org.assertj.core.data.Offset.offset(1e-6));
+        ((ObjectNode) expected.at("/monitorEvent/values/1/value/body")).put("literalValue", distance.stringValue());
+        assertThat(got).isEqualTo(expected);
+        // Parked after the trip: the figures stay those of that trip, no new edge.
+        drive(w.car(), "f7", t0.plusSeconds(1000), null, 0);
+        assertThat(raised(w)).isEqualTo(1);
     }
 }
