@@ -167,7 +167,7 @@ class MonitorFiringTests {
 
     JsonNode call(String method, String path, String body, int expected) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + BASE + path
-                + "?client_id=" + app.clientId())).header("x-introspect-realm", Brand.PEUGEOT.realm())
+                + (path.contains("?") ? "&" : "?") + "client_id=" + app.clientId())).header("x-introspect-realm", Brand.PEUGEOT.realm())
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -610,5 +610,77 @@ class MonitorFiringTests {
         // Parked after the trip: the figures stay those of that trip, no new edge.
         drive(w.car(), "f7", t0.plusSeconds(1000), null, 0);
         assertThat(raised(w)).isEqualTo(1);
+    }
+
+    /** A telemetry message with door state, alarm, privacy and speed. */
+    void sendDoorsAndAlarm(RegisteredVehicle car, String messageId, Instant when, double speed) {
+        ObjectNode m = TestVehicles.envelope(car.vehicle().vin(), car.credential(), messageId, when,
+                org.odomo.protocol.MessageType.TELEMETRY);
+        ObjectNode data = m.putObject("data");
+        data.putObject("position").putArray("coordinates").add(HOME_LON).add(HOME_LAT).add(35.0);
+        data.putObject("kinetic").put("speed", speed).put("moving", speed > 0);
+        ObjectNode doors = data.putObject("doorsState");
+        doors.putArray("lockedStates").add("Unlocked");
+        doors.putArray("opening").addObject().put("identifier", "Driver").put("state", "Open");
+        data.putObject("alarm").putObject("status").put("activation", "Active");
+        data.putObject("privacy").put("state", "None");
+        assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+    }
+
+    /** Speeding, with the door state, the alarm and two telemetry types attached. */
+    static final String SPEEDING_WITH_DOORS = "{\"label\": \"Fast\", \"extendedEventParam\": [\"vehicle.doorsState\","
+            + " \"vehicle.alarm\", \"vehicle.telemetry.vehicle.doorsState\", \"vehicle.telemetry.privacy\"],"
+            + " \"triggerParam\": {\"triggers\": [{\"name\": \"fast\", \"data\": {\"data\": \"vehicle.kinetic.speed\","
+            + " \"op\": \"greaterThan\", \"value\": [\"100\"]}}], \"boolExp\": \"fast\"}}";
+
+    @Test
+    void extendedEventParamCarriesTheDoorStateTheAlarmAndTheNewestTelemetryOfTheTypesAskedForAsTheApiShowsThem() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/doors", SPEEDING_WITH_DOORS);
+        sendDoorsAndAlarm(w.car(), "k1", t0, 50);
+        // Newer, but with none of the telemetry types asked for: the telemetry attached is k1's.
+        ObjectNode fast = TestVehicles.envelope(w.vin(), w.car().credential(), "k2", t0.plusSeconds(60),
+                org.odomo.protocol.MessageType.TELEMETRY);
+        fast.putObject("data").putObject("kinetic").put("speed", 130).put("moving", true);
+        assertThat(gateway.submit(TestVehicles.bytes(fast)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+        JsonNode event = published(receivedBy(w, 1).get(0)).path("monitorEvent");
+
+        String vehicle = "/user/vehicles/" + w.car().vehicle().apiId();
+        JsonNode status = call("GET", vehicle + "/status", null, 200);
+        JsonNode telemetry = call("GET", vehicle + "/telemetry?type=vehicle.doorsState,privacy", null, 200);
+        ObjectNode newest = (ObjectNode) telemetry.at("/_embedded/telemetries/0").deepCopy();
+        assertThat(newest.path("createdAt").stringValue()).isEqualTo(t0.toString());
+        newest.remove("_links");
+        ObjectNode doors = json.createObjectNode();
+        doors.put("type", "vehicle.doorsState").putArray("body").addObject().set("doorState", status.get("doorsState"));
+        ObjectNode alarm = json.createObjectNode();
+        alarm.put("type", "vehicle.alarm").putArray("body").addObject().set("alarm", status.get("alarm"));
+        ObjectNode items = json.createObjectNode();
+        items.put("type", "vehicle.telemetry").putArray("body").addObject().set("telemetry", newest);
+        assertThat(status.get("doorsState")).isNotNull();
+        assertThat(status.get("alarm")).isNotNull();
+        assertThat(event.path("extensions")).containsExactly(doors, alarm, items);
+    }
+
+    @Test
+    void aCarWhoseServicesDoNotCoverTelemetryGetsNoDoorStateAlarmNorTelemetryAttachedAsTheApiShowsNone() {
+        RegisteredVehicle car = vehicles.register(new NewVehicle(TestVehicles.newVin(), Brand.PEUGEOT, "P-E208",
+                user.id(), PrivacyMode.DATA_AND_LOCATION, Set.of(ConnectedService.ASSISTANCE)));
+        String definition = SPEEDING_WITH_DOORS.replace("\"triggerParam\": {\"triggers\": [{\"name\": \"fast\","
+                + " \"data\": {\"data\": \"vehicle.kinetic.speed\", \"op\": \"greaterThan\", \"value\": [\"100\"]}}],"
+                + " \"boolExp\": \"fast\"}}", leavesHome(null, null).substring(leavesHome(null, null)
+                        .indexOf("\"triggerParam\"")));
+        Watch w = monitor(car, "/doors-hidden", definition);
+        sendDoorsAndAlarm(car, "h1", t0, 0);
+        at(w, "h2", t0.plusSeconds(60), AWAY_LON);
+        ObjectNode body = published(receivedBy(w, 1).get(0));
+        String vehicle = "/user/vehicles/" + car.vehicle().apiId();
+        JsonNode status = call("GET", vehicle + "/status", null, 200);
+        assertThat(status.has("doorsState")).isFalse();
+        assertThat(status.has("alarm")).isFalse();
+        ObjectNode expected = expected(w, t0.plusSeconds(60), false);
+        ((ObjectNode) expected).remove("attributes");
+        assertThat(body.path("monitorEvent")).isEqualTo(expected.path("monitorEvent"));
     }
 }
