@@ -1,5 +1,7 @@
 package org.odomo.monitor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +83,15 @@ class MonitorEngine implements VehicleEventConsumer {
     private final LockingTaskExecutor locks;
     private final TaskScheduler scheduler;
     private final Clock clock;
-    private final Cache<String, Parsed> definitions = Caffeine.newBuilder().maximumSize(20_000).build();
+    private final Cache<String, Parsed> definitions;
     private final Counter fired;
     private final Counter refreshed;
+    private final Counter handled;
+    private final Counter evaluations;
+    private final Counter edgeWrites;
+    private final Counter sampleWrites;
+    private final Counter cpu;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     /** A stored definition read into types, with what the reader does not keep. */
     record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
@@ -97,6 +105,7 @@ class MonitorEngine implements VehicleEventConsumer {
         this.extensions = extensions;
         this.trips = trips;
         this.settings = settings;
+        this.definitions = Caffeine.newBuilder().maximumSize(settings.definitionCache()).build();
         this.tx = new TransactionTemplate(transactions);
         this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
                 .builder().withJdbcTemplate(new JdbcTemplate(dataSource)).withTableName("monitor_job_lock")
@@ -107,6 +116,17 @@ class MonitorEngine implements VehicleEventConsumer {
                 .description("Monitor notifications raised").register(meters);
         this.refreshed = Counter.builder("odomo.monitors.notifications").tag("refresh", "true")
                 .description("Monitor notifications raised").register(meters);
+        this.handled = Counter.builder("odomo.monitors.events").description("Log events the monitors consumer handled")
+                .register(meters);
+        this.evaluations = Counter.builder("odomo.monitors.evaluations")
+                .description("Monitor evaluations on vehicle events").register(meters);
+        this.edgeWrites = Counter.builder("odomo.monitors.writes").tag("table", "b2c_monitor_edge")
+                .description("Rows the monitors consumer wrote").register(meters);
+        this.sampleWrites = Counter.builder("odomo.monitors.writes").tag("table", "b2c_monitor_sample")
+                .description("Rows the monitors consumer wrote").register(meters);
+        this.cpu = Counter.builder("odomo.monitors.consumer.cpu").baseUnit("seconds")
+                .description("CPU time of the monitors consumer's batches (database work of an embedded database included)")
+                .register(meters);
     }
 
     @Override
@@ -116,6 +136,19 @@ class MonitorEngine implements VehicleEventConsumer {
 
     @Override
     public void handle(List<VehicleEvent> batch) {
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        try {
+            evaluate(batch);
+        } finally {
+            handled.increment(batch.size());
+            long used = threads.getCurrentThreadCpuTime() - cpu0;
+            if (cpu0 >= 0 && used > 0) {
+                cpu.increment(used / 1e9);
+            }
+        }
+    }
+
+    private void evaluate(List<VehicleEvent> batch) {
         Set<String> vins = new LinkedHashSet<>();
         batch.forEach(e -> vins.add(e.vin()));
         List<Watched> monitors = store.lockMonitorsOf(vins);
@@ -148,6 +181,7 @@ class MonitorEngine implements VehicleEventConsumer {
                 }
                 EdgeState edge = edges.getOrDefault(m.id(), EdgeState.INITIAL);
                 Outcome outcome = MonitorEvaluation.evaluate(parsed.definition(), edge, previous, current);
+                evaluations.increment();
                 if (outcome.state() != edge) {
                     edges.put(m.id(), outcome.state());
                     changedEdges.add(m.id());
@@ -164,6 +198,8 @@ class MonitorEngine implements VehicleEventConsumer {
         }
         changedEdges.forEach(id -> store.writeEdge(id, edges.get(id)));
         changedSamples.forEach(vin -> store.writeSample(vin, samples.get(vin)));
+        edgeWrites.increment(changedEdges.size());
+        sampleWrites.increment(changedSamples.size());
     }
 
     /**

@@ -62,8 +62,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * per 5-second slice of the window ({@code slowest_5s}, {@code fastest_5s}). The process exits 1
  * when that check fails ({@code verified=false}).
  *
+ * <p>With {@code --monitors=N} ({@code inprocess-h2} only), each vehicle gets N of
+ * {@link BenchMonitors}' monitors before the load starts, and the run also reports what the
+ * monitors consumer of the event log did: its CPU per event, evaluations, edge changes, row writes,
+ * how far behind the log it was at the end of the window, and the heap its parsed definitions take.
+ *
  * <p>Usage: {@code IngestBenchmark <scenario> [--vehicles=10000] [--warmup=10] [--seconds=30]
- * [--window=4000] [--generators=2]}, plus any {@code --odomo.*} setting for the platform.
+ * [--window=4000] [--generators=2] [--monitors=0]}, plus any {@code --odomo.*} setting for the
+ * platform.
  */
 public final class IngestBenchmark {
 
@@ -73,6 +79,7 @@ public final class IngestBenchmark {
     private final int seconds;
     private final int window;
     private final int generators;
+    private final int monitors;
     private final List<String> platformArgs = new ArrayList<>();
 
     private IngestBenchmark(String[] args) {
@@ -90,6 +97,7 @@ public final class IngestBenchmark {
         seconds = option("seconds", 30);
         window = option("window", 4_000);
         generators = option("generators", 2);
+        monitors = option("monitors", 0);
     }
 
     public static void main(String[] args) throws Exception {
@@ -134,6 +142,8 @@ public final class IngestBenchmark {
     private Map<String, Object> inProcessH2() throws Exception {
         return onEmbeddedPlatform(platform -> {
             BenchFleet fleet = register(platform.getBean(VehicleRegistry.class));
+            declareMonitors(platform, fleet);
+            MonitorCounters before = new MonitorCounters(platform);
             VehicleTransport transport = platform.getBean(VehicleTransport.class);
             VehicleLink[] links = connect(transport, fleet);
             LongAdder completed = new LongAdder();
@@ -146,11 +156,158 @@ public final class IngestBenchmark {
                         completed.increment();
                     }));
             LongSupplier stored = storedCounter(platform);
-            Map<String, Object> result = measure(load, stored);
+            MonitorCounters[] window = new MonitorCounters[2];
+            Map<String, Object> result = measure(load, stored, () -> window[0] = new MonitorCounters(platform),
+                    () -> window[1] = new MonitorCounters(platform));
             drain(load, completed::sum);
             result.putAll(verify(platform, load, stored, failed.sum()));
+            if (monitors > 0) {
+                result.putAll(monitorFigures(platform, window[0], window[1], Math.max(1, (long) result.get("counted"))));
+                long t0 = System.nanoTime();
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
+                var log = platform.getBean(org.odomo.events.VehicleEventLog.class);
+                while (!log.caughtUp() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                result.put("monitors_caught_up", log.caughtUp());
+                result.put("monitors_catch_up_s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+                MonitorCounters after = new MonitorCounters(platform);
+                result.put("run_evaluations", Math.round(after.evaluations - before.evaluations));
+                result.put("run_edge_change_pct", String.format("%.2f", 100 * (after.edgeWrites - before.edgeWrites)
+                        / Math.max(1, after.evaluations - before.evaluations)));
+                result.put("run_notifications", Math.round(after.notifications - before.notifications));
+                result.putAll(indexHeap(platform));
+            }
             return result;
         });
+    }
+
+    /** The monitors consumer's counters at one time, and how far behind the log's head it is. */
+    private static final class MonitorCounters {
+        final double events;
+        final double evaluations;
+        final double edgeWrites;
+        final double sampleWrites;
+        final double notifications;
+        final double cpuSeconds;
+        final long lag;
+
+        MonitorCounters(ConfigurableApplicationContext platform) {
+            MeterRegistry meters = platform.getBean(MeterRegistry.class);
+            events = count(meters, "odomo.monitors.events");
+            evaluations = count(meters, "odomo.monitors.evaluations");
+            edgeWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_edge").counters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            sampleWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_sample").counters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            notifications = count(meters, "odomo.monitors.notifications");
+            cpuSeconds = count(meters, "odomo.monitors.consumer.cpu");
+            Long behind = platform.getBean(JdbcTemplate.class).queryForObject("""
+                    SELECT (SELECT COALESCE(SUM(head), 0) FROM event_partition)
+                         - (SELECT COALESCE(SUM(pos), 0) FROM event_cursor WHERE consumer = 'monitors')""", Long.class);
+            lag = behind == null ? 0 : behind;
+        }
+
+        private static double count(MeterRegistry meters, String name) {
+            return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+        }
+    }
+
+    /** What the monitors consumer did during the measurement window, per message stored in it. */
+    private Map<String, Object> monitorFigures(ConfigurableApplicationContext platform, MonitorCounters w0,
+            MonitorCounters w1, long messages) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        double events = w1.events - w0.events;
+        double evaluations = w1.evaluations - w0.evaluations;
+        double edges = w1.edgeWrites - w0.edgeWrites;
+        double samples = w1.sampleWrites - w0.sampleWrites;
+        // A notification writes its outbox row and its stream's row.
+        double notificationRows = 2 * (w1.notifications - w0.notifications);
+        r.put("monitors_per_vehicle", monitors);
+        r.put("monitor_events", Math.round(events));
+        r.put("monitor_events_per_msg", String.format("%.2f", events / messages));
+        r.put("monitor_lag_start", w0.lag);
+        r.put("monitor_lag_end", w1.lag);
+        r.put("evaluations", Math.round(evaluations));
+        r.put("edge_change_pct", String.format("%.2f", 100 * edges / Math.max(1, evaluations)));
+        r.put("monitor_cpu_us_per_event", events > 0 ? Math.round((w1.cpuSeconds - w0.cpuSeconds) * 1e6 / events) : 0);
+        r.put("monitor_cpu_us_per_evaluation", evaluations > 0
+                ? String.format("%.1f", (w1.cpuSeconds - w0.cpuSeconds) * 1e6 / evaluations) : "-");
+        r.put("extra_rows_per_event", events > 0 ? String.format("%.3f", (edges + samples + notificationRows) / events)
+                : "-");
+        r.put("edge_rows_per_event", events > 0 ? String.format("%.3f", edges / events) : "-");
+        r.put("sample_rows_per_event", events > 0 ? String.format("%.3f", samples / events) : "-");
+        r.put("notification_rows_per_event", events > 0 ? String.format("%.4f", notificationRows / events) : "-");
+        return r;
+    }
+
+    /**
+     * The heap the monitors' parsed definitions take (the only thing about monitors a node keeps in
+     * memory): heap used after a full collection with them, less without them.
+     */
+    private static Map<String, Object> indexHeap(ConfigurableApplicationContext platform) throws Exception {
+        Object engine = platform.getBean("monitorEngine");
+        java.lang.reflect.Field field = engine.getClass().getDeclaredField("definitions");
+        field.setAccessible(true);
+        var cache = (com.github.benmanes.caffeine.cache.Cache<?, ?>) field.get(engine);
+        cache.cleanUp();
+        long entries = cache.estimatedSize();
+        long with = usedAfterGc();
+        cache.invalidateAll();
+        cache.cleanUp();
+        long without = usedAfterGc();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("index_entries", entries);
+        r.put("index_heap_mb", String.format("%.1f", (with - without) / 1048576.0));
+        r.put("index_bytes_per_entry", entries > 0 ? (with - without) / entries : 0);
+        return r;
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // The least of a few full collections: the platform's threads keep allocating meanwhile.
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /**
+     * Declares {@link #monitors} monitors on every vehicle, straight into the monitors' table (as
+     * the API would store them: the definition as given, running), in batches.
+     */
+    private void declareMonitors(ConfigurableApplicationContext platform, BenchFleet fleet) {
+        if (monitors <= 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        JdbcTemplate jdbc = platform.getBean(JdbcTemplate.class);
+        Map<String, String> apiIds = new HashMap<>();
+        jdbc.query("SELECT vin, api_id FROM vehicle", rs -> {
+            apiIds.put(rs.getString(1), rs.getString(2));
+        });
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        List<Object[]> rows = new ArrayList<>();
+        long declared = 0;
+        for (int i = 0; i < fleet.size(); i++) {
+            List<String> definitions = BenchMonitors.of(i, fleet.start());
+            for (int k = 0; k < monitors; k++) {
+                String vin = fleet.car(i).vin();
+                rows.add(new Object[] {java.util.UUID.randomUUID().toString(), 1L, "bench", apiIds.get(vin), vin,
+                        "bench-callback", definitions.get(k % definitions.size()), "Running", now, now});
+            }
+            if (rows.size() >= 5_000 || i == fleet.size() - 1) {
+                jdbc.batchUpdate("""
+                        INSERT INTO b2c_monitor (id, account_id, client_id, vehicle_id, vin, callback_id, definition,
+                            status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+                declared += rows.size();
+                rows.clear();
+            }
+        }
+        log("declared %d monitors (%d a vehicle) in %.1f s", declared, monitors, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -386,8 +543,15 @@ public final class IngestBenchmark {
 
     /** Runs the load through the warm-up, then measures the rate of {@code counted} over the window. */
     private Map<String, Object> measure(Load load, LongSupplier counted) throws InterruptedException {
+        return measure(load, counted, () -> { }, () -> { });
+    }
+
+    /** The same, running {@code atStart} and {@code atEnd} as the window opens and closes. */
+    private Map<String, Object> measure(Load load, LongSupplier counted, Runnable atStart, Runnable atEnd)
+            throws InterruptedException {
         load.start(generators);
         Thread.sleep(warmup * 1000L);
+        atStart.run();
         long[] cpu0 = machineCpu();
         Map<String, Long> services0 = serviceCpuTicks();
         long jvm0 = jvmCpuNanos();
@@ -409,6 +573,7 @@ public final class IngestBenchmark {
             lastT = t;
         }
         Thread.sleep(Math.max(0, seconds * 1000L - (System.nanoTime() - t0) / 1_000_000));
+        atEnd.run();
         long c1 = counted.getAsLong();
         long t1 = System.nanoTime();
         long jvm1 = jvmCpuNanos();
