@@ -66,6 +66,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@link BenchMonitors}' monitors before the load starts, and the run also reports what the
  * monitors consumer of the event log did: its CPU per event, evaluations, edge changes, row writes,
  * how far behind the log it was at the end of the window, and the heap its parsed definitions take.
+ * With {@code --follow-log=true} ({@code inprocess-h2} only) the load is also held back while the
+ * event log's consumers are more than {@code --window} events behind.
  *
  * <p>Usage: {@code IngestBenchmark <scenario> [--vehicles=10000] [--warmup=10] [--seconds=30]
  * [--window=4000] [--generators=2] [--monitors=0]}, plus any {@code --odomo.*} setting for the
@@ -80,6 +82,7 @@ public final class IngestBenchmark {
     private final int window;
     private final int generators;
     private final int monitors;
+    private final boolean followLog;
     private final List<String> platformArgs = new ArrayList<>();
 
     private IngestBenchmark(String[] args) {
@@ -98,6 +101,7 @@ public final class IngestBenchmark {
         window = option("window", 4_000);
         generators = option("generators", 2);
         monitors = option("monitors", 0);
+        followLog = Boolean.parseBoolean(options.getOrDefault("follow-log", "false"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -155,6 +159,15 @@ public final class IngestBenchmark {
                         }
                         completed.increment();
                     }));
+            if (followLog) {
+                JdbcTemplate jdbc = platform.getBean(JdbcTemplate.class);
+                load.followLog(() -> {
+                    Long behind = jdbc.queryForObject("""
+                            SELECT COALESCE(SUM(p.head - c.pos), 0) FROM event_cursor c
+                            JOIN event_partition p ON p.part = c.part WHERE c.pos < p.head""", Long.class);
+                    return behind == null ? 0 : behind;
+                });
+            }
             LongSupplier stored = storedCounter(platform);
             MonitorCounters[] window = new MonitorCounters[2];
             Map<String, Object> result = measure(load, stored, () -> window[0] = new MonitorCounters(platform),
@@ -172,6 +185,14 @@ public final class IngestBenchmark {
                 result.put("monitors_caught_up", log.caughtUp());
                 result.put("monitors_catch_up_s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
                 MonitorCounters after = new MonitorCounters(platform);
+                // Over the whole run, once the consumer has handled every message sent: per message.
+                double sent = Math.max(1, load.sent());
+                result.put("run_events_per_msg", String.format("%.2f", (after.events - before.events) / sent));
+                result.put("run_evaluations_per_msg", String.format("%.1f", (after.evaluations - before.evaluations) / sent));
+                result.put("run_monitor_cpu_us_per_msg", Math.round((after.cpuSeconds - before.cpuSeconds) * 1e6 / sent));
+                result.put("run_extra_rows_per_msg", String.format("%.3f", (after.edgeWrites - before.edgeWrites
+                        + after.sampleWrites - before.sampleWrites + 2 * (after.notifications - before.notifications))
+                        / sent));
                 result.put("run_evaluations", Math.round(after.evaluations - before.evaluations));
                 result.put("run_edge_change_pct", String.format("%.2f", 100 * (after.edgeWrites - before.edgeWrites)
                         / Math.max(1, after.evaluations - before.evaluations)));
@@ -203,8 +224,8 @@ public final class IngestBenchmark {
             notifications = count(meters, "odomo.monitors.notifications");
             cpuSeconds = count(meters, "odomo.monitors.consumer.cpu");
             Long behind = platform.getBean(JdbcTemplate.class).queryForObject("""
-                    SELECT (SELECT COALESCE(SUM(head), 0) FROM event_partition)
-                         - (SELECT COALESCE(SUM(pos), 0) FROM event_cursor WHERE consumer = 'monitors')""", Long.class);
+                    SELECT COALESCE(SUM(p.head - c.pos), 0) FROM event_cursor c JOIN event_partition p ON p.part = c.part
+                    WHERE c.consumer = 'monitors' AND c.pos < p.head""", Long.class);
             lag = behind == null ? 0 : behind;
         }
 
@@ -243,7 +264,10 @@ public final class IngestBenchmark {
 
     /**
      * The heap the monitors' parsed definitions take (the only thing about monitors a node keeps in
-     * memory): heap used after a full collection with them, less without them.
+     * memory), measured on every monitor of the run rather than on the bounded cache, so that it
+     * stands out of the noise of a running platform: the heap used after full collections while
+     * holding them all (with a cache key each, as the engine keeps them), less before. Also how
+     * many the engine's cache holds.
      */
     private static Map<String, Object> indexHeap(ConfigurableApplicationContext platform) throws Exception {
         Object engine = platform.getBean("monitorEngine");
@@ -251,15 +275,25 @@ public final class IngestBenchmark {
         field.setAccessible(true);
         var cache = (com.github.benmanes.caffeine.cache.Cache<?, ?>) field.get(engine);
         cache.cleanUp();
-        long entries = cache.estimatedSize();
-        long with = usedAfterGc();
-        cache.invalidateAll();
-        cache.cleanUp();
-        long without = usedAfterGc();
+        java.lang.reflect.Method parse = engine.getClass().getDeclaredMethod("parse", String.class);
+        parse.setAccessible(true);
+        List<String[]> stored = new ArrayList<>();
+        platform.getBean(JdbcTemplate.class).query("SELECT id, updated_at, definition FROM b2c_monitor", rs -> {
+            stored.add(new String[] {rs.getString(1), rs.getTimestamp(2).toInstant().toString(), rs.getString(3)});
+        });
+        long before = usedAfterGc();
+        Map<String, Object> held = new HashMap<>(stored.size() * 2);
+        for (String[] m : stored) {
+            held.put(m[0] + "@" + m[1], parse.invoke(null, m[2]));
+        }
+        stored.clear();
+        long after = usedAfterGc();
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("index_entries", entries);
-        r.put("index_heap_mb", String.format("%.1f", (with - without) / 1048576.0));
-        r.put("index_bytes_per_entry", entries > 0 ? (with - without) / entries : 0);
+        r.put("index_cached_entries", cache.estimatedSize());
+        r.put("index_monitors", held.size());
+        r.put("index_heap_mb", String.format("%.1f", (after - before) / 1048576.0));
+        r.put("index_bytes_per_monitor", held.isEmpty() ? 0 : (after - before) / held.size());
+        held.clear();
         return r;
     }
 
@@ -267,7 +301,7 @@ public final class IngestBenchmark {
         var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         // The least of a few full collections: the platform's threads keep allocating meanwhile.
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(200);
             used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
@@ -706,10 +740,36 @@ public final class IngestBenchmark {
         private final LongAdder sent = new LongAdder();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean running;
+        /** Events of the log not yet handled by every consumer, as last sampled; -1: not followed. */
+        private volatile long backlog = -1;
 
         Load(BenchFleet fleet, LongSupplier processed, LongConsumer send) {
             this.processed = processed;
             this.send = send;
+        }
+
+        /**
+         * Also holds the load back while the event log's consumers are more than {@link #window}
+         * events behind, sampled every 50 ms: the rate is then what ingestion and the consumers
+         * sustain together, not what ingestion alone takes in while a consumer falls behind.
+         */
+        void followLog(LongSupplier behind) {
+            backlog = 0;
+            Thread sampler = new Thread(() -> {
+                while (true) {
+                    try {
+                        backlog = behind.getAsLong();
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        // The database is closing: the run is over.
+                        return;
+                    }
+                }
+            }, "log-backlog");
+            sampler.setDaemon(true);
+            sampler.start();
         }
 
         void start(int count) {
@@ -724,7 +784,7 @@ public final class IngestBenchmark {
 
         private void run() {
             while (running) {
-                if (sent.sum() - processed.getAsLong() >= window) {
+                if (sent.sum() - processed.getAsLong() >= window || backlog > window) {
                     LockSupport.parkNanos(100_000);
                     continue;
                 }
