@@ -95,6 +95,12 @@ class MonitorEngine implements VehicleEventConsumer {
 
     /** A stored definition read into types, with what the reader does not keep. */
     record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
+
+        /** Whether a trigger reads the {@code vehicle.trip.*} data. */
+        boolean readsTrips() {
+            return definition.triggers().stream().anyMatch(t -> t instanceof MonitorDefinition.DataTrigger d
+                    && d.path().wireName().startsWith("vehicle.trip."));
+        }
     }
 
     MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions, TripQueries trips,
@@ -171,12 +177,15 @@ class MonitorEngine implements VehicleEventConsumer {
             if (current == null) {
                 continue;
             }
+            // A trip event says nothing new about anything but the trip data: only the monitors
+            // that read it are evaluated (the others would see the same data at the same time).
+            boolean tripEvent = event instanceof TripStarted || event instanceof TripEnded;
             for (Watched m : watching) {
                 if (m.status() != MonitorStore.Status.Running) {
                     continue;
                 }
                 Parsed parsed = parsed(m);
-                if (parsed.definition() == null) {
+                if (parsed.definition() == null || (tripEvent && !parsed.readsTrips())) {
                     continue;
                 }
                 EdgeState edge = edges.getOrDefault(m.id(), EdgeState.INITIAL);
