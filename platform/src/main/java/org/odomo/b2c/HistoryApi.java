@@ -335,6 +335,39 @@ class HistoryApi {
         return ok(paging.page(caller.clientId(), path, q, "telemetries", items, total));
     }
 
+    /** How many of the newest messages {@link #latestTelemetry} looks through for one the reader may see. */
+    private static final int LATEST_TELEMETRY_SCAN = 20;
+
+    /**
+     * The newest telemetry item measured at or before {@code at} of the given types (all when
+     * empty), as {@code GET .../telemetry?type=...} shows it to the reader, without its links;
+     * empty when the reader may see none of the newest few.
+     */
+    Optional<ObjectNode> latestTelemetry(B2cCaller reader, Vehicle vehicle, Set<String> types, Instant at) {
+        if (!reader.granted(Scopes.TELEMETRY) && !reader.granted(Scopes.POSITION)) {
+            return Optional.empty();
+        }
+        Ctx ctx = new Ctx(reader, vehicle, access.fieldAccess(reader, vehicle));
+        List<String> keys = new ArrayList<>();
+        for (String t : types) {
+            List<String> k = TELEMETRY_KEYS.get(t);
+            if (k == null) {
+                throw new IllegalArgumentException("unknown telemetry type " + t);
+            }
+            keys.addAll(k);
+        }
+        List<TimeWindow> upToEvent = List.of(new TimeWindow(Instant.EPOCH, at.plusNanos(1)));
+        for (VehicleHistory.StoredMessage m : queries.messages(vehicle.vin(), upToEvent, keys, 0,
+                LATEST_TELEMETRY_SCAN).items()) {
+            Optional<ObjectNode> view = telemetryView(ctx, m, types, Set.of());
+            if (view.isPresent()) {
+                view.get().remove("_links");
+                return view;
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * A telemetry item as the caller may see it; empty when none of its data is visible, since
      * its links and time alone would tell when the vehicle sent data the caller may not see.

@@ -3,6 +3,7 @@ package org.odomo.b2c;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.odomo.access.AccessDecisions;
 import org.odomo.access.B2cCaller;
@@ -45,6 +46,36 @@ public class VehicleDataViews {
     public Optional<ObjectNode> status(B2cCaller reader, Vehicle vehicle) {
         FieldAccess fields = access.fieldAccess(reader, vehicle);
         return history.current(vehicle.vin()).map(state -> StatusView.data(vehicle, state, fields));
+    }
+
+    /**
+     * The vehicle's door state as {@code GET .../status} shows it (its {@code doorsState}, stamped
+     * with when it was measured).
+     */
+    public Optional<ObjectNode> doorsState(B2cCaller reader, Vehicle vehicle) {
+        return statusMember(reader, vehicle, "doorsState");
+    }
+
+    /**
+     * The vehicle's alarm as {@code GET .../status} shows it: its current status and latest
+     * trigger, each stamped with when it was measured.
+     */
+    public Optional<ObjectNode> alarm(B2cCaller reader, Vehicle vehicle) {
+        return statusMember(reader, vehicle, "alarm");
+    }
+
+    /**
+     * The newest telemetry item measured at or before {@code at} with data of the given types
+     * (the API's telemetry types; all when empty), as {@code GET .../telemetry} shows it, without
+     * its links.
+     */
+    public Optional<ObjectNode> telemetry(B2cCaller reader, Vehicle vehicle, Set<String> types, Instant at) {
+        return views.latestTelemetry(reader, vehicle, types, at);
+    }
+
+    private Optional<ObjectNode> statusMember(B2cCaller reader, Vehicle vehicle, String member) {
+        return status(reader, vehicle).map(s -> s.get(member)).filter(ObjectNode.class::isInstance)
+                .map(ObjectNode.class::cast);
     }
 
     /** The answer of {@code GET .../lastPosition}: a GeoJSON feature. */

@@ -104,7 +104,7 @@ class EvaluationStore {
         if (vins.isEmpty()) {
             return samples;
         }
-        jdbc.sql("SELECT vin, measured_at, longitude, latitude, data FROM b2c_monitor_sample WHERE vin IN (:vins)")
+        jdbc.sql("SELECT vin, measured_at, longitude, latitude, data, trip_started_at FROM b2c_monitor_sample WHERE vin IN (:vins)")
                 .param("vins", vins).query(rs -> {
                     samples.put(rs.getString("vin"), sample(rs));
                 });
@@ -120,11 +120,12 @@ class EvaluationStore {
         Double lat = sample.position() == null ? null : sample.position().latitude();
         String data = VehicleSamples.dataJson(sample.data());
         Timestamp at = Timestamp.from(sample.at());
-        int updated = jdbc.sql("UPDATE b2c_monitor_sample SET measured_at = ?, longitude = ?, latitude = ?, data = ?"
-                + " WHERE vin = ?").params(at, lon, lat, data, vin).update();
+        Timestamp trip = sample.tripStartedAt() == null ? null : Timestamp.from(sample.tripStartedAt());
+        int updated = jdbc.sql("UPDATE b2c_monitor_sample SET measured_at = ?, longitude = ?, latitude = ?, data = ?,"
+                + " trip_started_at = ? WHERE vin = ?").params(at, lon, lat, data, trip, vin).update();
         if (updated == 0) {
-            jdbc.sql("INSERT INTO b2c_monitor_sample (vin, measured_at, longitude, latitude, data) VALUES (?, ?, ?, ?, ?)")
-                    .params(vin, at, lon, lat, data).update();
+            jdbc.sql("INSERT INTO b2c_monitor_sample (vin, measured_at, longitude, latitude, data, trip_started_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)").params(vin, at, lon, lat, data, trip).update();
         }
     }
 
@@ -132,8 +133,9 @@ class EvaluationStore {
         double lon = rs.getDouble("longitude");
         boolean known = !rs.wasNull();
         double lat = rs.getDouble("latitude");
+        Timestamp trip = rs.getTimestamp("trip_started_at");
         return new VehicleSample(rs.getTimestamp("measured_at").toInstant(), known ? new Position(lon, lat) : null,
-                VehicleSamples.data(rs.getString("data")));
+                VehicleSamples.data(rs.getString("data")), trip == null ? null : trip.toInstant());
     }
 
     private static Watched watched(ResultSet rs, int n) throws SQLException {

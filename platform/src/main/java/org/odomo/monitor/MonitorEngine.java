@@ -1,5 +1,7 @@
 package org.odomo.monitor;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,8 @@ import javax.sql.DataSource;
 import org.odomo.delivery.Destination;
 import org.odomo.delivery.Notification;
 import org.odomo.delivery.NotificationOutbox;
+import org.odomo.events.TripEnded;
+import org.odomo.events.TripStarted;
 import org.odomo.events.VehicleEvent;
 import org.odomo.events.VehicleEventConsumer;
 import org.odomo.monitor.EvaluationStore.Watched;
@@ -25,6 +29,9 @@ import org.odomo.monitor.MonitorDefinition.TimeTrigger;
 import org.odomo.monitor.MonitorEvaluation.EdgeState;
 import org.odomo.monitor.MonitorEvaluation.Outcome;
 import org.odomo.monitor.MonitorEvaluation.VehicleSample;
+import org.odomo.monitor.VehicleSamples.TripFigures;
+import org.odomo.trip.Trip;
+import org.odomo.trip.TripQueries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -70,26 +77,41 @@ class MonitorEngine implements VehicleEventConsumer {
     private final EvaluationStore store;
     private final NotificationOutbox outbox;
     private final MonitorExtensions extensions;
+    private final TripQueries trips;
     private final MonitorProperties settings;
     private final TransactionTemplate tx;
     private final LockingTaskExecutor locks;
     private final TaskScheduler scheduler;
     private final Clock clock;
-    private final Cache<String, Parsed> definitions = Caffeine.newBuilder().maximumSize(20_000).build();
+    private final Cache<String, Parsed> definitions;
     private final Counter fired;
     private final Counter refreshed;
+    private final Counter handled;
+    private final Counter evaluations;
+    private final Counter edgeWrites;
+    private final Counter sampleWrites;
+    private final Counter cpu;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     /** A stored definition read into types, with what the reader does not keep. */
     record Parsed(MonitorDefinition definition, List<Destination.Attribute> attributes) {
+
+        /** Whether a trigger reads the {@code vehicle.trip.*} data. */
+        boolean readsTrips() {
+            return definition.triggers().stream().anyMatch(t -> t instanceof MonitorDefinition.DataTrigger d
+                    && d.path().wireName().startsWith("vehicle.trip."));
+        }
     }
 
-    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions,
+    MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions, TripQueries trips,
             MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
             TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock) {
         this.store = store;
         this.outbox = outbox;
         this.extensions = extensions;
+        this.trips = trips;
         this.settings = settings;
+        this.definitions = Caffeine.newBuilder().maximumSize(settings.definitionCache()).build();
         this.tx = new TransactionTemplate(transactions);
         this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration
                 .builder().withJdbcTemplate(new JdbcTemplate(dataSource)).withTableName("monitor_job_lock")
@@ -100,6 +122,17 @@ class MonitorEngine implements VehicleEventConsumer {
                 .description("Monitor notifications raised").register(meters);
         this.refreshed = Counter.builder("odomo.monitors.notifications").tag("refresh", "true")
                 .description("Monitor notifications raised").register(meters);
+        this.handled = Counter.builder("odomo.monitors.events").description("Log events the monitors consumer handled")
+                .register(meters);
+        this.evaluations = Counter.builder("odomo.monitors.evaluations")
+                .description("Monitor evaluations on vehicle events").register(meters);
+        this.edgeWrites = Counter.builder("odomo.monitors.writes").tag("table", "b2c_monitor_edge")
+                .description("Rows the monitors consumer wrote").register(meters);
+        this.sampleWrites = Counter.builder("odomo.monitors.writes").tag("table", "b2c_monitor_sample")
+                .description("Rows the monitors consumer wrote").register(meters);
+        this.cpu = Counter.builder("odomo.monitors.consumer.cpu").baseUnit("seconds")
+                .description("CPU time of the monitors consumer's batches (database work of an embedded database included)")
+                .register(meters);
     }
 
     @Override
@@ -109,6 +142,19 @@ class MonitorEngine implements VehicleEventConsumer {
 
     @Override
     public void handle(List<VehicleEvent> batch) {
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        try {
+            evaluate(batch);
+        } finally {
+            handled.increment(batch.size());
+            long used = threads.getCurrentThreadCpuTime() - cpu0;
+            if (cpu0 >= 0 && used > 0) {
+                cpu.increment(used / 1e9);
+            }
+        }
+    }
+
+    private void evaluate(List<VehicleEvent> batch) {
         Set<String> vins = new LinkedHashSet<>();
         batch.forEach(e -> vins.add(e.vin()));
         List<Watched> monitors = store.lockMonitorsOf(vins);
@@ -127,34 +173,56 @@ class MonitorEngine implements VehicleEventConsumer {
                 continue;
             }
             VehicleSample previous = samples.get(event.vin());
-            VehicleSample current = VehicleSamples.next(previous, event);
+            VehicleSample current = VehicleSamples.next(previous, event, this::figures);
             if (current == null) {
                 continue;
             }
+            // A trip event says nothing new about anything but the trip data: only the monitors
+            // that read it are evaluated (the others would see the same data at the same time).
+            boolean tripEvent = event instanceof TripStarted || event instanceof TripEnded;
             for (Watched m : watching) {
                 if (m.status() != MonitorStore.Status.Running) {
                     continue;
                 }
                 Parsed parsed = parsed(m);
-                if (parsed.definition() == null) {
+                if (parsed.definition() == null || (tripEvent && !parsed.readsTrips())) {
                     continue;
                 }
                 EdgeState edge = edges.getOrDefault(m.id(), EdgeState.INITIAL);
                 Outcome outcome = MonitorEvaluation.evaluate(parsed.definition(), edge, previous, current);
+                evaluations.increment();
                 if (outcome.state() != edge) {
                     edges.put(m.id(), outcome.state());
                     changedEdges.add(m.id());
                 }
                 outcome.notification().ifPresent(n -> notify(m, parsed, n));
             }
-            if (previous == null || current.at().isAfter(previous.at())) {
-                // An older event says nothing about the vehicle now: the known state stays.
+            if (previous == null || current.at().isAfter(previous.at()) || event instanceof TripStarted
+                    || event instanceof TripEnded) {
+                // An older event says nothing about the vehicle now: the known state stays. A trip
+                // event that made a sample is news (VehicleSamples.next), whatever its time.
                 samples.put(event.vin(), current);
                 changedSamples.add(event.vin());
             }
         }
         changedEdges.forEach(id -> store.writeEdge(id, edges.get(id)));
         changedSamples.forEach(vin -> store.writeSample(vin, samples.get(vin)));
+        edgeWrites.increment(changedEdges.size());
+        sampleWrites.increment(changedSamples.size());
+    }
+
+    /**
+     * The ended trip as the trips API shows it: the trips consumer appended the event in the
+     * transaction that wrote the trip, so the trip is there (unless a rebuild removed it since).
+     */
+    private Optional<TripFigures> figures(TripEnded ended) {
+        return trips.trip(ended.vin(), ended.tripId()).map(MonitorEngine::figures);
+    }
+
+    static TripFigures figures(Trip trip) {
+        List<String> states = trip.nominal() ? List.of("Nominal")
+                : trip.faults().stream().map(Trip.Fault::fault).distinct().toList();
+        return new TripFigures(trip.duration(), trip.distance(), states);
     }
 
     @EventListener(ApplicationReadyEvent.class)

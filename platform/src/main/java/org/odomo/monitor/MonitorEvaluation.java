@@ -44,10 +44,16 @@ final class MonitorEvaluation {
     }
 
     /**
-     * The vehicle's known state at one time: its last position (null when unknown) and the last
-     * value of each watched data (a list: alerts and trip states are several at once).
+     * The vehicle's known state at one time: its last position (null when unknown), the last
+     * value of each watched data (a list: alerts and trip states are several at once), and when the
+     * latest trip known started (null: none yet), which tells a new trip from one a rebuild found
+     * in the past.
      */
-    record VehicleSample(Instant at, Position position, Map<DataPath, List<String>> data) {
+    record VehicleSample(Instant at, Position position, Map<DataPath, List<String>> data, Instant tripStartedAt) {
+
+        VehicleSample(Instant at, Position position, Map<DataPath, List<String>> data) {
+            this(at, position, data, null);
+        }
     }
 
     /**
@@ -77,7 +83,7 @@ final class MonitorEvaluation {
     }
 
     static Outcome evaluate(MonitorDefinition monitor, EdgeState state, VehicleSample previous, VehicleSample current) {
-        if (previous != null && !current.at().isAfter(previous.at())) {
+        if (previous != null && !current.at().isAfter(previous.at()) && !tripNews(previous, current)) {
             // A sample older than what is known already says nothing new: it never fires.
             return new Outcome(state, Optional.empty());
         }
@@ -106,6 +112,21 @@ final class MonitorEvaluation {
         }
         EdgeState next = new EdgeState(satisfied, trueNow, notifiedAt);
         return new Outcome(next.equals(state) ? state : next, Optional.ofNullable(notification));
+    }
+
+    /**
+     * Whether a trip started or stopped between the two samples. A trip event carries the time of
+     * the trip's first or last message, which the vehicle's sample has usually passed already (the
+     * trips are another reader of the log): what makes it news is the trip, not its time.
+     */
+    static boolean tripNews(VehicleSample previous, VehicleSample current) {
+        for (DataPath p : List.of(DataPath.TRIP_START, DataPath.TRIP_STOP)) {
+            List<String> now = current.data().get(p);
+            if (now != null && !now.equals(previous.data().get(p))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isTrue(Trigger t, boolean wasTrue, VehicleSample previous, VehicleSample current) {
@@ -198,6 +219,10 @@ final class MonitorEvaluation {
         boolean list = path.type() == ValueType.LIST;
         switch (op) {
             case onChange:
+                if (path == DataPath.TRIP_START || path == DataPath.TRIP_STOP) {
+                    // The first trip seen is a change too: a trip started (or stopped), whatever came before.
+                    return !now.equals(before);
+                }
                 return before != null && (list ? !new HashSet<>(now).equals(new HashSet<>(before)) : !now.equals(before));
             case equalsTo:
                 if (list) {

@@ -1,6 +1,7 @@
 package org.odomo.monitor;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  * monitors, so they hold while it runs. (Monitors declared before they were kept: the scopes the
  * monitor needs.)
  * The data is the vehicle's latest known at evaluation time; the trip, the one that started last at
- * or before the event.
+ * or before the event; the telemetry, the newest message of the types asked for measured at or
+ * before the event (one item for all the {@code vehicle.telemetry[.<type>]} entries: the union of
+ * their types).
  */
 @Component
 class MonitorExtensions {
@@ -49,7 +52,17 @@ class MonitorExtensions {
                 : MonitorReader.scopesNeeded(definition);
         B2cCaller reader = new B2cCaller(monitor.accountId(), vehicle.brand(), monitor.clientId(), scopes);
         ArrayNode extensions = event.arrayNode();
+        boolean telemetryAttached = false;
         for (String e : definition.extensions()) {
+            if (e.startsWith("vehicle.telemetry")) {
+                // One item for all of them: the union of the types asked for, all when one has no type.
+                if (!telemetryAttached) {
+                    telemetryAttached = true;
+                    views.telemetry(reader, vehicle, telemetryTypes(definition.extensions()), at)
+                            .ifPresent(t -> one(extensions, "vehicle.telemetry", "telemetry", t));
+                }
+                continue;
+            }
             switch (e) {
                 case "vehicle.status" -> views.status(reader, vehicle).ifPresent(s -> one(extensions, e, "status", s));
                 case "vehicle.position" ->
@@ -64,14 +77,32 @@ class MonitorExtensions {
                     }
                 }
                 case "vehicle.trip" -> views.trip(reader, vehicle, at).ifPresent(t -> one(extensions, e, "trip", t));
+                // The webhook template names the door state's member doorState.
+                case "vehicle.doorsState" ->
+                    views.doorsState(reader, vehicle).ifPresent(d -> one(extensions, e, "doorState", d));
+                case "vehicle.alarm" -> views.alarm(reader, vehicle).ifPresent(a -> one(extensions, e, "alarm", a));
                 default -> {
-                    // Door state, alarm and telemetry data are not attached yet.
+                    // The reader admits no other entry; never hold up the consumer over one.
                 }
             }
         }
         if (!extensions.isEmpty()) {
             event.set("extensions", extensions);
         }
+    }
+
+    /** The telemetry types of the {@code vehicle.telemetry.<type>} entries; empty (all) when one has none. */
+    static Set<String> telemetryTypes(List<String> extensions) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String e : extensions) {
+            if (e.equals("vehicle.telemetry")) {
+                return Set.of();
+            }
+            if (e.startsWith("vehicle.telemetry.")) {
+                types.add(e.substring("vehicle.telemetry.".length()));
+            }
+        }
+        return types;
     }
 
     private static void one(ArrayNode extensions, String type, String member, ObjectNode value) {

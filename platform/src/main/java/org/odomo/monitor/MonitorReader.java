@@ -31,6 +31,7 @@ import org.odomo.monitor.MonitorDefinition.TimeWindow;
 import org.odomo.monitor.MonitorDefinition.Transition;
 import org.odomo.monitor.MonitorDefinition.Trigger;
 import org.odomo.monitor.MonitorDefinition.ZoneTrigger;
+import org.odomo.vehicle.DataCategory;
 import org.odomo.vehicle.Scopes;
 
 import tools.jackson.databind.JsonNode;
@@ -134,6 +135,25 @@ final class MonitorReader {
             scopes.add(EXTENSIONS.get(e.startsWith("vehicle.telemetry") ? "vehicle.telemetry" : e));
         }
         return scopes;
+    }
+
+    /**
+     * The data categories a connected service of the vehicle must cover for the monitor's triggers
+     * to ever see their data (a time window reads none).
+     */
+    static Set<DataCategory> dataNeeded(MonitorDefinition d) {
+        Set<DataCategory> needed = EnumSet.noneOf(DataCategory.class);
+        for (var t : d.triggers()) {
+            for (String scope : t.scopes()) {
+                needed.add(switch (scope) {
+                    case Scopes.POSITION -> DataCategory.POSITION;
+                    case Scopes.ALERT -> DataCategory.ALERT;
+                    case Scopes.TRIP -> DataCategory.TRIP;
+                    default -> DataCategory.TELEMETRY;
+                });
+            }
+        }
+        return needed;
     }
 
     static BoolExp boolExp(JsonNode node, Set<String> declared) {

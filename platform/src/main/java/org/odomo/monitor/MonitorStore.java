@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -142,6 +145,25 @@ class MonitorStore {
                 UPDATE b2c_monitor SET status = 'Failed', updated_at = ?
                 WHERE vin = ? AND account_id <> ? AND status <> 'Failed'""")
                 .params(Timestamp.from(now), vin, ownerId).update();
+    }
+
+    /** The vehicle's monitors that have not failed: id to stored definition. */
+    Map<String, String> notFailedOf(String vin) {
+        Map<String, String> found = new LinkedHashMap<>();
+        jdbc.sql("SELECT id, definition FROM b2c_monitor WHERE vin = ? AND status <> 'Failed' ORDER BY id").param(vin)
+                .query(rs -> {
+                    found.put(rs.getString("id"), rs.getString("definition"));
+                });
+        return found;
+    }
+
+    /** Fails these monitors (those not failed already); answers how many. */
+    int fail(Collection<String> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("UPDATE b2c_monitor SET status = 'Failed', updated_at = :now WHERE id IN (:ids)"
+                + " AND status <> 'Failed'").param("now", Timestamp.from(now)).param("ids", ids).update();
     }
 
     private static String scopes(Set<String> granted) {

@@ -1,6 +1,7 @@
 package org.odomo.monitor;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +14,8 @@ import org.odomo.monitor.MonitorStore.Scope;
 import org.odomo.monitor.MonitorStore.Status;
 import org.odomo.monitor.MonitorStore.Stored;
 import org.odomo.oauth.AppAccessWithdrawn;
+import org.odomo.vehicle.ConnectedService;
+import org.odomo.vehicle.DataCategory;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleChanged;
 import org.odomo.vehicle.VehicleRegistry;
@@ -81,7 +84,7 @@ class Monitors {
         Status now = store.setStatus(id, scope, status, clock.instant()).orElseThrow(() -> notFound(id));
         if (now == Status.Failed) {
             throw new ApiException(ApiErrorCode.BAD_REQUEST, "monitor " + id + " has failed (the user withdrew the"
-                    + " app's access, or the vehicle left the user) and cannot be resumed or paused: create a new"
+                    + " app's access, the vehicle left the user or lost the service its data needs) and cannot be resumed or paused: create a new"
                     + " monitor");
         }
         return store.find(id, scope).orElseThrow();
@@ -112,15 +115,43 @@ class Monitors {
 
     /**
      * A vehicle unlinked from its user (or linked to another) fails the monitors its former user's
-     * apps declared on it: they would watch someone else's car. Read uncached, inside the
-     * transaction that made the change.
+     * apps declared on it: they would watch someone else's car. A vehicle whose connected services
+     * no longer cover the data a monitor's triggers read (a service deactivated) fails that
+     * monitor: the vehicle will not upload that data, so it could never fire again. Read uncached,
+     * inside the transaction that made the change, so the failure commits with it.
      */
     @EventListener
     void on(VehicleChanged changed) {
-        Long owner = vehicles.find(changed.vin()).map(Vehicle::ownerId).orElse(null);
+        Optional<Vehicle> vehicle = vehicles.find(changed.vin());
+        Long owner = vehicle.map(Vehicle::ownerId).orElse(null);
         int n = store.failOfVehicleNotOwnedBy(changed.vin(), owner, clock.instant());
         if (n > 0) {
             log.info("{} monitor(s) of vehicle {} failed: it is no longer their user's", n, changed.vin());
+        }
+        if (vehicle.isEmpty()) {
+            return;
+        }
+        Set<DataCategory> covered = ConnectedService.dataCoveredBy(vehicle.get().services());
+        List<String> uncovered = new ArrayList<>();
+        store.notFailedOf(changed.vin()).forEach((id, definition) -> {
+            MonitorDefinition d = readable(id, definition);
+            if (d != null && !covered.containsAll(MonitorReader.dataNeeded(d))) {
+                uncovered.add(id);
+            }
+        });
+        int lost = store.fail(uncovered, clock.instant());
+        if (lost > 0) {
+            log.info("{} monitor(s) of vehicle {} failed: its services no longer cover the data they read", lost,
+                    changed.vin());
+        }
+    }
+
+    /** The stored definition, or null when it no longer reads (the engine skips such a monitor too). */
+    private static MonitorDefinition readable(String id, String definition) {
+        try {
+            return MonitorEngine.parse(definition).definition();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

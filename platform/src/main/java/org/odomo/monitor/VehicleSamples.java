@@ -6,10 +6,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.odomo.events.AlertClosed;
 import org.odomo.events.AlertRaised;
+import org.odomo.events.TripEnded;
+import org.odomo.events.TripStarted;
 import org.odomo.events.VehicleDataReceived;
 import org.odomo.events.VehicleEvent;
 import org.odomo.monitor.MonitorEvaluation.Position;
@@ -24,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A vehicle's known state as the triggers read it, carried forward event by event: a message's
  * data sample replaces the values it holds and keeps the others (a message about energy says
- * nothing about the position); raised and closed alerts keep the list of open alert types.
+ * nothing about the position); raised and closed alerts keep the list of open alert types; a trip
+ * that starts or stops sets the {@code vehicle.trip.*} data.
  */
 final class VehicleSamples {
 
@@ -34,12 +39,64 @@ final class VehicleSamples {
     }
 
     /**
+     * What a finished trip amounted to, as the trips API shows it.
+     *
+     * @param duration seconds; null when unknown
+     * @param distance km; null when unknown
+     * @param states   the API's trip states ({@code Nominal}, or its faults)
+     */
+    record TripFigures(Long duration, Double distance, List<String> states) {
+    }
+
+    /** {@link #next(VehicleSample, VehicleEvent, Function)} without the figures of ended trips. */
+    static VehicleSample next(VehicleSample previous, VehicleEvent event) {
+        return next(previous, event, ended -> Optional.empty());
+    }
+
+    /**
      * The state after the event, or null when the event says nothing a trigger reads. The caller
      * decides what an event older than {@code previous} means (the evaluation never fires on it).
+     * A trip event says something only about a trip newer than the latest one known (a trip a
+     * rebuild found in the past, or a trip event handed again, says nothing); such a sample is
+     * dated no earlier than {@code previous}, since the vehicle's other data stays what it was.
+     *
+     * @param figures the figures of an ended trip, asked only for a trip end that is news
      */
-    static VehicleSample next(VehicleSample previous, VehicleEvent event) {
+    static VehicleSample next(VehicleSample previous, VehicleEvent event,
+            Function<TripEnded, Optional<TripFigures>> figures) {
         Map<DataPath, List<String>> data = new HashMap<>(previous == null ? Map.of() : previous.data());
         Position position = previous == null ? null : previous.position();
+        Instant tripStartedAt = previous == null ? null : previous.tripStartedAt();
+        if (event instanceof TripStarted started) {
+            if (tripStartedAt != null && !started.at().isAfter(tripStartedAt)) {
+                return null;
+            }
+            data.put(DataPath.TRIP_START, List.of(started.tripId()));
+            // The figures belong to the trip that ended; the new one has none until it ends.
+            data.remove(DataPath.TRIP_DURATION);
+            data.remove(DataPath.TRIP_DISTANCE);
+            data.remove(DataPath.TRIP_STATE);
+            return tripSample(previous, started.at(), position, data, started.at());
+        }
+        if (event instanceof TripEnded ended) {
+            List<String> latest = data.get(DataPath.TRIP_START);
+            List<String> id = List.of(ended.tripId());
+            // A trip ends news when it is the latest known (or none is: monitors declared mid-trip).
+            if (id.equals(data.get(DataPath.TRIP_STOP)) || (latest != null && !latest.equals(id))) {
+                return null;
+            }
+            data.put(DataPath.TRIP_STOP, id);
+            figures.apply(ended).ifPresent(f -> {
+                if (f.duration() != null) {
+                    data.put(DataPath.TRIP_DURATION, List.of(Long.toString(f.duration())));
+                }
+                if (f.distance() != null) {
+                    data.put(DataPath.TRIP_DISTANCE, List.of(Double.toString(f.distance())));
+                }
+                data.put(DataPath.TRIP_STATE, List.copyOf(f.states()));
+            });
+            return tripSample(previous, ended.at(), position, data, tripStartedAt);
+        }
         if (event instanceof VehicleDataReceived received) {
             if (received.data() == null) {
                 return null;
@@ -67,12 +124,18 @@ final class VehicleSamples {
         } else {
             return null;
         }
-        return new VehicleSample(event.at(), position, Map.copyOf(data));
+        return new VehicleSample(event.at(), position, Map.copyOf(data), tripStartedAt);
+    }
+
+    private static VehicleSample tripSample(VehicleSample previous, Instant at, Position position,
+            Map<DataPath, List<String>> data, Instant tripStartedAt) {
+        Instant when = previous == null || at.isAfter(previous.at()) ? at : previous.at();
+        return new VehicleSample(when, position, Map.copyOf(data), tripStartedAt);
     }
 
     /** The same state, looked at a later time (the tick job's "now"). */
     static VehicleSample at(VehicleSample sample, Instant at) {
-        return new VehicleSample(at, sample.position(), sample.data());
+        return new VehicleSample(at, sample.position(), sample.data(), sample.tripStartedAt());
     }
 
     private static Position position(JsonNode data) {

@@ -25,6 +25,11 @@ final class BenchFleet {
         this.startEpochSecond = start.getEpochSecond();
     }
 
+    /** When the vehicles' first messages were measured. */
+    Instant start() {
+        return Instant.ofEpochSecond(startEpochSecond);
+    }
+
     int size() {
         return cars.size();
     }

@@ -62,8 +62,16 @@ import io.micrometer.core.instrument.MeterRegistry;
  * per 5-second slice of the window ({@code slowest_5s}, {@code fastest_5s}). The process exits 1
  * when that check fails ({@code verified=false}).
  *
+ * <p>With {@code --monitors=N} ({@code inprocess-h2} only), each vehicle gets N of
+ * {@link BenchMonitors}' monitors before the load starts, and the run also reports what the
+ * monitors consumer of the event log did: its CPU per event, evaluations, edge changes, row writes,
+ * how far behind the log it was at the end of the window, and the heap its parsed definitions take.
+ * With {@code --follow-log=true} ({@code inprocess-h2} only) the load is also held back while the
+ * event log's consumers are more than {@code --window} events behind.
+ *
  * <p>Usage: {@code IngestBenchmark <scenario> [--vehicles=10000] [--warmup=10] [--seconds=30]
- * [--window=4000] [--generators=2]}, plus any {@code --odomo.*} setting for the platform.
+ * [--window=4000] [--generators=2] [--monitors=0]}, plus any {@code --odomo.*} setting for the
+ * platform.
  */
 public final class IngestBenchmark {
 
@@ -73,6 +81,8 @@ public final class IngestBenchmark {
     private final int seconds;
     private final int window;
     private final int generators;
+    private final int monitors;
+    private final boolean followLog;
     private final List<String> platformArgs = new ArrayList<>();
 
     private IngestBenchmark(String[] args) {
@@ -90,6 +100,8 @@ public final class IngestBenchmark {
         seconds = option("seconds", 30);
         window = option("window", 4_000);
         generators = option("generators", 2);
+        monitors = option("monitors", 0);
+        followLog = Boolean.parseBoolean(options.getOrDefault("follow-log", "false"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -134,6 +146,8 @@ public final class IngestBenchmark {
     private Map<String, Object> inProcessH2() throws Exception {
         return onEmbeddedPlatform(platform -> {
             BenchFleet fleet = register(platform.getBean(VehicleRegistry.class));
+            declareMonitors(platform, fleet);
+            MonitorCounters before = new MonitorCounters(platform);
             VehicleTransport transport = platform.getBean(VehicleTransport.class);
             VehicleLink[] links = connect(transport, fleet);
             LongAdder completed = new LongAdder();
@@ -145,12 +159,189 @@ public final class IngestBenchmark {
                         }
                         completed.increment();
                     }));
+            if (followLog) {
+                JdbcTemplate jdbc = platform.getBean(JdbcTemplate.class);
+                load.followLog(() -> {
+                    Long behind = jdbc.queryForObject("""
+                            SELECT COALESCE(SUM(p.head - c.pos), 0) FROM event_cursor c
+                            JOIN event_partition p ON p.part = c.part WHERE c.pos < p.head""", Long.class);
+                    return behind == null ? 0 : behind;
+                });
+            }
             LongSupplier stored = storedCounter(platform);
-            Map<String, Object> result = measure(load, stored);
+            MonitorCounters[] window = new MonitorCounters[2];
+            Map<String, Object> result = measure(load, stored, () -> window[0] = new MonitorCounters(platform),
+                    () -> window[1] = new MonitorCounters(platform));
             drain(load, completed::sum);
             result.putAll(verify(platform, load, stored, failed.sum()));
+            if (monitors > 0) {
+                result.putAll(monitorFigures(platform, window[0], window[1], Math.max(1, (long) result.get("counted"))));
+                long t0 = System.nanoTime();
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
+                var log = platform.getBean(org.odomo.events.VehicleEventLog.class);
+                while (!log.caughtUp() && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                result.put("monitors_caught_up", log.caughtUp());
+                result.put("monitors_catch_up_s", String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+                MonitorCounters after = new MonitorCounters(platform);
+                // Over the whole run, once the consumer has handled every message sent: per message.
+                double sent = Math.max(1, load.sent());
+                result.put("run_events_per_msg", String.format("%.2f", (after.events - before.events) / sent));
+                result.put("run_evaluations_per_msg", String.format("%.1f", (after.evaluations - before.evaluations) / sent));
+                result.put("run_monitor_cpu_us_per_msg", Math.round((after.cpuSeconds - before.cpuSeconds) * 1e6 / sent));
+                result.put("run_extra_rows_per_msg", String.format("%.3f", (after.edgeWrites - before.edgeWrites
+                        + after.sampleWrites - before.sampleWrites + 2 * (after.notifications - before.notifications))
+                        / sent));
+                result.put("run_evaluations", Math.round(after.evaluations - before.evaluations));
+                result.put("run_edge_change_pct", String.format("%.2f", 100 * (after.edgeWrites - before.edgeWrites)
+                        / Math.max(1, after.evaluations - before.evaluations)));
+                result.put("run_notifications", Math.round(after.notifications - before.notifications));
+                result.putAll(indexHeap(platform));
+            }
             return result;
         });
+    }
+
+    /** The monitors consumer's counters at one time, and how far behind the log's head it is. */
+    private static final class MonitorCounters {
+        final double events;
+        final double evaluations;
+        final double edgeWrites;
+        final double sampleWrites;
+        final double notifications;
+        final double cpuSeconds;
+        final long lag;
+
+        MonitorCounters(ConfigurableApplicationContext platform) {
+            MeterRegistry meters = platform.getBean(MeterRegistry.class);
+            events = count(meters, "odomo.monitors.events");
+            evaluations = count(meters, "odomo.monitors.evaluations");
+            edgeWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_edge").counters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            sampleWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_sample").counters().stream()
+                    .mapToDouble(c -> c.count()).sum();
+            notifications = count(meters, "odomo.monitors.notifications");
+            cpuSeconds = count(meters, "odomo.monitors.consumer.cpu");
+            Long behind = platform.getBean(JdbcTemplate.class).queryForObject("""
+                    SELECT COALESCE(SUM(p.head - c.pos), 0) FROM event_cursor c JOIN event_partition p ON p.part = c.part
+                    WHERE c.consumer = 'monitors' AND c.pos < p.head""", Long.class);
+            lag = behind == null ? 0 : behind;
+        }
+
+        private static double count(MeterRegistry meters, String name) {
+            return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+        }
+    }
+
+    /** What the monitors consumer did during the measurement window, per message stored in it. */
+    private Map<String, Object> monitorFigures(ConfigurableApplicationContext platform, MonitorCounters w0,
+            MonitorCounters w1, long messages) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        double events = w1.events - w0.events;
+        double evaluations = w1.evaluations - w0.evaluations;
+        double edges = w1.edgeWrites - w0.edgeWrites;
+        double samples = w1.sampleWrites - w0.sampleWrites;
+        // A notification writes its outbox row and its stream's row.
+        double notificationRows = 2 * (w1.notifications - w0.notifications);
+        r.put("monitors_per_vehicle", monitors);
+        r.put("monitor_events", Math.round(events));
+        r.put("monitor_events_per_msg", String.format("%.2f", events / messages));
+        r.put("monitor_lag_start", w0.lag);
+        r.put("monitor_lag_end", w1.lag);
+        r.put("evaluations", Math.round(evaluations));
+        r.put("edge_change_pct", String.format("%.2f", 100 * edges / Math.max(1, evaluations)));
+        r.put("monitor_cpu_us_per_event", events > 0 ? Math.round((w1.cpuSeconds - w0.cpuSeconds) * 1e6 / events) : 0);
+        r.put("monitor_cpu_us_per_evaluation", evaluations > 0
+                ? String.format("%.1f", (w1.cpuSeconds - w0.cpuSeconds) * 1e6 / evaluations) : "-");
+        r.put("extra_rows_per_event", events > 0 ? String.format("%.3f", (edges + samples + notificationRows) / events)
+                : "-");
+        r.put("edge_rows_per_event", events > 0 ? String.format("%.3f", edges / events) : "-");
+        r.put("sample_rows_per_event", events > 0 ? String.format("%.3f", samples / events) : "-");
+        r.put("notification_rows_per_event", events > 0 ? String.format("%.4f", notificationRows / events) : "-");
+        return r;
+    }
+
+    /**
+     * The heap the monitors' parsed definitions take (the only thing about monitors a node keeps in
+     * memory), measured on every monitor of the run rather than on the bounded cache, so that it
+     * stands out of the noise of a running platform: the heap used after full collections while
+     * holding them all (with a cache key each, as the engine keeps them), less before. Also how
+     * many the engine's cache holds.
+     */
+    private static Map<String, Object> indexHeap(ConfigurableApplicationContext platform) throws Exception {
+        Object engine = platform.getBean("monitorEngine");
+        java.lang.reflect.Field field = engine.getClass().getDeclaredField("definitions");
+        field.setAccessible(true);
+        var cache = (com.github.benmanes.caffeine.cache.Cache<?, ?>) field.get(engine);
+        cache.cleanUp();
+        java.lang.reflect.Method parse = engine.getClass().getDeclaredMethod("parse", String.class);
+        parse.setAccessible(true);
+        List<String[]> stored = new ArrayList<>();
+        platform.getBean(JdbcTemplate.class).query("SELECT id, updated_at, definition FROM b2c_monitor", rs -> {
+            stored.add(new String[] {rs.getString(1), rs.getTimestamp(2).toInstant().toString(), rs.getString(3)});
+        });
+        long before = usedAfterGc();
+        Map<String, Object> held = new HashMap<>(stored.size() * 2);
+        for (String[] m : stored) {
+            held.put(m[0] + "@" + m[1], parse.invoke(null, m[2]));
+        }
+        stored.clear();
+        long after = usedAfterGc();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("index_cached_entries", cache.estimatedSize());
+        r.put("index_monitors", held.size());
+        r.put("index_heap_mb", String.format("%.1f", (after - before) / 1048576.0));
+        r.put("index_bytes_per_monitor", held.isEmpty() ? 0 : (after - before) / held.size());
+        held.clear();
+        return r;
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        // The least of a few full collections: the platform's threads keep allocating meanwhile.
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(200);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /**
+     * Declares {@link #monitors} monitors on every vehicle, straight into the monitors' table (as
+     * the API would store them: the definition as given, running), in batches.
+     */
+    private void declareMonitors(ConfigurableApplicationContext platform, BenchFleet fleet) {
+        if (monitors <= 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        JdbcTemplate jdbc = platform.getBean(JdbcTemplate.class);
+        Map<String, String> apiIds = new HashMap<>();
+        jdbc.query("SELECT vin, api_id FROM vehicle", rs -> {
+            apiIds.put(rs.getString(1), rs.getString(2));
+        });
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        List<Object[]> rows = new ArrayList<>();
+        long declared = 0;
+        for (int i = 0; i < fleet.size(); i++) {
+            List<String> definitions = BenchMonitors.of(i, fleet.start());
+            for (int k = 0; k < monitors; k++) {
+                String vin = fleet.car(i).vin();
+                rows.add(new Object[] {java.util.UUID.randomUUID().toString(), 1L, "bench", apiIds.get(vin), vin,
+                        "bench-callback", definitions.get(k % definitions.size()), "Running", now, now});
+            }
+            if (rows.size() >= 5_000 || i == fleet.size() - 1) {
+                jdbc.batchUpdate("""
+                        INSERT INTO b2c_monitor (id, account_id, client_id, vehicle_id, vin, callback_id, definition,
+                            status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+                declared += rows.size();
+                rows.clear();
+            }
+        }
+        log("declared %d monitors (%d a vehicle) in %.1f s", declared, monitors, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -386,8 +577,15 @@ public final class IngestBenchmark {
 
     /** Runs the load through the warm-up, then measures the rate of {@code counted} over the window. */
     private Map<String, Object> measure(Load load, LongSupplier counted) throws InterruptedException {
+        return measure(load, counted, () -> { }, () -> { });
+    }
+
+    /** The same, running {@code atStart} and {@code atEnd} as the window opens and closes. */
+    private Map<String, Object> measure(Load load, LongSupplier counted, Runnable atStart, Runnable atEnd)
+            throws InterruptedException {
         load.start(generators);
         Thread.sleep(warmup * 1000L);
+        atStart.run();
         long[] cpu0 = machineCpu();
         Map<String, Long> services0 = serviceCpuTicks();
         long jvm0 = jvmCpuNanos();
@@ -409,6 +607,7 @@ public final class IngestBenchmark {
             lastT = t;
         }
         Thread.sleep(Math.max(0, seconds * 1000L - (System.nanoTime() - t0) / 1_000_000));
+        atEnd.run();
         long c1 = counted.getAsLong();
         long t1 = System.nanoTime();
         long jvm1 = jvmCpuNanos();
@@ -541,10 +740,36 @@ public final class IngestBenchmark {
         private final LongAdder sent = new LongAdder();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean running;
+        /** Events of the log not yet handled by every consumer, as last sampled; -1: not followed. */
+        private volatile long backlog = -1;
 
         Load(BenchFleet fleet, LongSupplier processed, LongConsumer send) {
             this.processed = processed;
             this.send = send;
+        }
+
+        /**
+         * Also holds the load back while the event log's consumers are more than {@link #window}
+         * events behind, sampled every 50 ms: the rate is then what ingestion and the consumers
+         * sustain together, not what ingestion alone takes in while a consumer falls behind.
+         */
+        void followLog(LongSupplier behind) {
+            backlog = 0;
+            Thread sampler = new Thread(() -> {
+                while (true) {
+                    try {
+                        backlog = behind.getAsLong();
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        // The database is closing: the run is over.
+                        return;
+                    }
+                }
+            }, "log-backlog");
+            sampler.setDaemon(true);
+            sampler.start();
         }
 
         void start(int count) {
@@ -559,7 +784,7 @@ public final class IngestBenchmark {
 
         private void run() {
             while (running) {
-                if (sent.sum() - processed.getAsLong() >= window) {
+                if (sent.sum() - processed.getAsLong() >= window || backlog > window) {
                     LockSupport.parkNanos(100_000);
                     continue;
                 }

@@ -167,7 +167,7 @@ class MonitorFiringTests {
 
     JsonNode call(String method, String path, String body, int expected) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + BASE + path
-                + "?client_id=" + app.clientId())).header("x-introspect-realm", Brand.PEUGEOT.realm())
+                + (path.contains("?") ? "&" : "?") + "client_id=" + app.clientId())).header("x-introspect-realm", Brand.PEUGEOT.realm())
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -367,9 +367,9 @@ class MonitorFiringTests {
 
     @Test
     void twoNodesRaiseOneNotificationPerEdge(@Autowired EvaluationStore store, @Autowired NotificationOutbox outbox,
-            @Autowired MonitorExtensions extensions, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
+            @Autowired MonitorExtensions extensions, @Autowired org.odomo.trip.TripQueries trips, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
             @Autowired DataSource dataSource, @Autowired TaskScheduler scheduler) throws Exception {
-        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, settings, transactions, dataSource, scheduler,
+        MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, trips, settings, transactions, dataSource, scheduler,
                 new SimpleMeterRegistry(), Optional.empty());
         try (AutoCloseable otherNode = SecondNode.dispatcher(context, List.of(otherNodesEngine))) {
             List<Watch> watches = new ArrayList<>();
@@ -513,5 +513,174 @@ class MonitorFiringTests {
             assertThat(attached.get(member)).as(member).isEqualTo(trip.get(member));
         }
         assertThat(attached.propertyNames()).isSubsetOf(trip.propertyNames());
+    }
+
+    ObjectNode tripEvent(Watch w, Instant date, String data, String value) {
+        ObjectNode m = expected(w, date, false);
+        ObjectNode item = ((tools.jackson.databind.node.ArrayNode) m.path("monitorEvent").path("values")).addObject();
+        item.put("data", data);
+        item.putObject("value").put("type", "string").putObject("body").put("literalValue", value);
+        return m;
+    }
+
+    static String tripMonitor(String label, String triggers, String boolExp) {
+        return "{\"label\": \"" + label + "\", \"attributes\": [{\"type\": \"Body\", \"key\": \"vin\","
+                + " \"value\": \"$Vin\"}], \"triggerParam\": {\"triggers\": [" + triggers + "], \"boolExp\": \""
+                + boolExp + "\"}}";
+    }
+
+    static String dataTrigger(String name, String data, String op, String... values) {
+        return "{\"name\": \"" + name + "\", \"data\": {\"data\": \"" + data + "\", \"op\": \"" + op + "\""
+                + (values.length == 0 ? "" : ", \"value\": [\"" + String.join("\", \"", values) + "\"]") + "}}";
+    }
+
+    /** The vehicle's trips as the API lists them, oldest first. */
+    List<JsonNode> tripsOf(Watch w) {
+        JsonNode page = call("GET", "/user/vehicles/" + w.car().vehicle().apiId() + "/trips", null, 200);
+        List<JsonNode> list = new ArrayList<>();
+        page.at("/_embedded/trips").forEach(list::add);
+        java.util.Collections.reverse(list);
+        return list;
+    }
+
+    @Test
+    void aTripStartingAndStoppingFiresWithTheTripsIdentifierOncePerTrip() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/trip-start-stop", tripMonitor("Trips",
+                dataTrigger("start", "vehicle.trip.start", "onChange") + ", "
+                        + dataTrigger("stop", "vehicle.trip.stop", "onChange"), "start | stop"));
+        drive(w.car(), "s0", t0, "Start", 0);
+        drive(w.car(), "s1", t0.plusSeconds(30), null, 50);
+        drive(w.car(), "s2", t0.plusSeconds(60), null, 40);
+        drive(w.car(), "s3", t0.plusSeconds(120), "Stop", 0);
+        drive(w.car(), "s4", t0.plusSeconds(600), "Start", 0);
+        drive(w.car(), "s5", t0.plusSeconds(660), "Stop", 0);
+        List<JsonNode> trips = tripsOf(w);
+        assertThat(trips).hasSize(2);
+        String first = trips.get(0).path("id").stringValue();
+        String second = trips.get(1).path("id").stringValue();
+        // Each trip's start and stop, dated by the trip's first and last messages.
+        List<Received> got = receivedBy(w, 4);
+        assertThat(got.stream().map(this::published).toList()).containsExactly(
+                tripEvent(w, t0, "vehicle.trip.start", first),
+                tripEvent(w, t0.plusSeconds(120), "vehicle.trip.stop", first),
+                tripEvent(w, t0.plusSeconds(600), "vehicle.trip.start", second),
+                tripEvent(w, t0.plusSeconds(660), "vehicle.trip.stop", second));
+
+        // Handed again from further back, the trip events are no news: nothing fires twice.
+        jdbc.sql("UPDATE event_cursor SET pos = CASE WHEN pos > 200 THEN pos - 200 ELSE 0 END WHERE consumer = ?")
+                .param(engine.name()).update();
+        EventConsumers.awaitCaughtUp(events);
+        assertThat(raised(w)).isEqualTo(4);
+    }
+
+    @Test
+    void anEndedTripsDurationDistanceAndStateAreThoseTheTripsApiShows() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/trip-figures", tripMonitor("Long trips",
+                dataTrigger("long", "vehicle.trip.duration", "greaterThan", "100") + ", "
+                        + dataTrigger("far", "vehicle.trip.distance", "greaterThan", "0") + ", "
+                        + dataTrigger("ok", "vehicle.trip.state", "includedIn", "Nominal"), "long & far & ok"));
+        // A short trip: 60 s.
+        drive(w.car(), "f0", t0, "Start", 0);
+        drive(w.car(), "f1", t0.plusSeconds(30), null, 50);
+        drive(w.car(), "f2", t0.plusSeconds(60), "Stop", 0);
+        assertThat(raised(w)).isZero();
+        // A longer one: 300 s, and some way away.
+        drive(w.car(), "f3", t0.plusSeconds(600), "Start", 0);
+        drive(w.car(), "f4", t0.plusSeconds(700), null, 90);
+        drive(w.car(), "f5", t0.plusSeconds(800), null, 120);
+        drive(w.car(), "f6", t0.plusSeconds(900), "Stop", 0);
+        JsonNode trip = tripsOf(w).get(1);
+        assertThat(trip.path("duration").asLong()).isEqualTo(300);
+        ObjectNode expected = expected(w, t0.plusSeconds(900), false);
+        tools.jackson.databind.node.ArrayNode values = (tools.jackson.databind.node.ArrayNode) expected
+                .path("monitorEvent").path("values");
+        for (String[] v : List.of(new String[] {"vehicle.trip.duration", "300"},
+                new String[] {"vehicle.trip.distance", null}, new String[] {"vehicle.trip.state", "Nominal"})) {
+            ObjectNode item = values.addObject();
+            item.put("data", v[0]);
+            item.putObject("value").put("type", "string").putObject("body").put("literalValue", v[1]);
+        }
+        ObjectNode got = published(receivedBy(w, 1).get(0));
+        // The distance as a number: the API's is a float, the notification's a literal.
+        JsonNode distance = got.at("/monitorEvent/values/1/value/body/literalValue");
+        assertThat(new java.math.BigDecimal(distance.stringValue()).doubleValue())
+                .isCloseTo(trip.path("distance").doubleValue(), org.assertj.core.data.Offset.offset(1e-6));
+        ((ObjectNode) expected.at("/monitorEvent/values/1/value/body")).put("literalValue", distance.stringValue());
+        assertThat(got).isEqualTo(expected);
+        // Parked after the trip: the figures stay those of that trip, no new edge.
+        drive(w.car(), "f7", t0.plusSeconds(1000), null, 0);
+        assertThat(raised(w)).isEqualTo(1);
+    }
+
+    /** A telemetry message with door state, alarm, privacy and speed. */
+    void sendDoorsAndAlarm(RegisteredVehicle car, String messageId, Instant when, double speed) {
+        ObjectNode m = TestVehicles.envelope(car.vehicle().vin(), car.credential(), messageId, when,
+                org.odomo.protocol.MessageType.TELEMETRY);
+        ObjectNode data = m.putObject("data");
+        data.putObject("position").putArray("coordinates").add(HOME_LON).add(HOME_LAT).add(35.0);
+        data.putObject("kinetic").put("speed", speed).put("moving", speed > 0);
+        ObjectNode doors = data.putObject("doorsState");
+        doors.putArray("lockedStates").add("Unlocked");
+        doors.putArray("opening").addObject().put("identifier", "Driver").put("state", "Open");
+        data.putObject("alarm").putObject("status").put("activation", "Active");
+        data.putObject("privacy").put("state", "None");
+        assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+    }
+
+    /** Speeding, with the door state, the alarm and two telemetry types attached. */
+    static final String SPEEDING_WITH_DOORS = "{\"label\": \"Fast\", \"extendedEventParam\": [\"vehicle.doorsState\","
+            + " \"vehicle.alarm\", \"vehicle.telemetry.vehicle.doorsState\", \"vehicle.telemetry.privacy\"],"
+            + " \"triggerParam\": {\"triggers\": [{\"name\": \"fast\", \"data\": {\"data\": \"vehicle.kinetic.speed\","
+            + " \"op\": \"greaterThan\", \"value\": [\"100\"]}}], \"boolExp\": \"fast\"}}";
+
+    @Test
+    void extendedEventParamCarriesTheDoorStateTheAlarmAndTheNewestTelemetryOfTheTypesAskedForAsTheApiShowsThem() {
+        Watch w = monitor(car(PrivacyMode.DATA_AND_LOCATION), "/doors", SPEEDING_WITH_DOORS);
+        sendDoorsAndAlarm(w.car(), "k1", t0, 50);
+        // Newer, but with none of the telemetry types asked for: the telemetry attached is k1's.
+        ObjectNode fast = TestVehicles.envelope(w.vin(), w.car().credential(), "k2", t0.plusSeconds(60),
+                org.odomo.protocol.MessageType.TELEMETRY);
+        fast.putObject("data").putObject("kinetic").put("speed", 130).put("moving", true);
+        assertThat(gateway.submit(TestVehicles.bytes(fast)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+        JsonNode event = published(receivedBy(w, 1).get(0)).path("monitorEvent");
+
+        String vehicle = "/user/vehicles/" + w.car().vehicle().apiId();
+        JsonNode status = call("GET", vehicle + "/status", null, 200);
+        JsonNode telemetry = call("GET", vehicle + "/telemetry?type=vehicle.doorsState,privacy", null, 200);
+        ObjectNode newest = (ObjectNode) telemetry.at("/_embedded/telemetries/0").deepCopy();
+        assertThat(newest.path("createdAt").stringValue()).isEqualTo(t0.toString());
+        newest.remove("_links");
+        ObjectNode doors = json.createObjectNode();
+        doors.put("type", "vehicle.doorsState").putArray("body").addObject().set("doorState", status.get("doorsState"));
+        ObjectNode alarm = json.createObjectNode();
+        alarm.put("type", "vehicle.alarm").putArray("body").addObject().set("alarm", status.get("alarm"));
+        ObjectNode items = json.createObjectNode();
+        items.put("type", "vehicle.telemetry").putArray("body").addObject().set("telemetry", newest);
+        assertThat(status.get("doorsState")).isNotNull();
+        assertThat(status.get("alarm")).isNotNull();
+        assertThat(event.path("extensions")).containsExactly(doors, alarm, items);
+    }
+
+    @Test
+    void aCarWhoseServicesDoNotCoverTelemetryGetsNoDoorStateAlarmNorTelemetryAttachedAsTheApiShowsNone() {
+        RegisteredVehicle car = vehicles.register(new NewVehicle(TestVehicles.newVin(), Brand.PEUGEOT, "P-E208",
+                user.id(), PrivacyMode.DATA_AND_LOCATION, Set.of(ConnectedService.ASSISTANCE)));
+        String definition = SPEEDING_WITH_DOORS.replace("\"triggerParam\": {\"triggers\": [{\"name\": \"fast\","
+                + " \"data\": {\"data\": \"vehicle.kinetic.speed\", \"op\": \"greaterThan\", \"value\": [\"100\"]}}],"
+                + " \"boolExp\": \"fast\"}}", leavesHome(null, null).substring(leavesHome(null, null)
+                        .indexOf("\"triggerParam\"")));
+        Watch w = monitor(car, "/doors-hidden", definition);
+        sendDoorsAndAlarm(car, "h1", t0, 0);
+        at(w, "h2", t0.plusSeconds(60), AWAY_LON);
+        ObjectNode body = published(receivedBy(w, 1).get(0));
+        String vehicle = "/user/vehicles/" + car.vehicle().apiId();
+        JsonNode status = call("GET", vehicle + "/status", null, 200);
+        assertThat(status.has("doorsState")).isFalse();
+        assertThat(status.has("alarm")).isFalse();
+        ObjectNode expected = expected(w, t0.plusSeconds(60), false);
+        ((ObjectNode) expected).remove("attributes");
+        assertThat(body.path("monitorEvent")).isEqualTo(expected.path("monitorEvent"));
     }
 }

@@ -27,7 +27,9 @@ import org.odomo.spec.ApiErrorFormat;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.vehicle.Brand;
+import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.NewVehicle;
+import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.Scopes;
 import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -510,5 +512,68 @@ class MonitorsApiTests {
         assertThat(call(fayB, "GET", pathB + "/" + ofB, null, 200).body().path("status").stringValue())
                 .isEqualTo("Running");
         call(again, "DELETE", pathA + "/" + ofA, null, 204);
+    }
+
+    @Test
+    void aVehicleUnlinkedFromItsUserFailsTheMonitorsOnItForGood() {
+        Account hal = user("hal");
+        Pair halA = pair(hal, appA, List.copyOf(Scopes.DATA));
+        var car = vehicles.register(new NewVehicle(TestVehicles.newVin(), Brand.PEUGEOT, "P-E208", hal.id(), null,
+                Set.of(ConnectedService.PARTNER))).vehicle();
+        String path = monitors(car.apiId(), callback(halA, null));
+        String id = call(halA, "POST", path, ZONE, 202).body().path("monitorId").stringValue();
+
+        vehicles.linkOwner(car.vin(), null);
+        assertThat(jdbc.sql("SELECT status FROM b2c_monitor WHERE id = ?").param(id).query(String.class).single())
+                .isEqualTo("Failed");
+        // Linked back, the monitor stays failed: what made it fail is not undone.
+        vehicles.linkOwner(car.vin(), hal.id());
+        JsonNode failed = call(halA, "GET", path + "/" + id, null, 200).body();
+        assertThat(failed).isEqualTo(monitor(halA, path, id, ZONE, "Failed", failed));
+        call(halA, "PUT", path + "/" + id + "/status", "{\"status\": \"Running\"}", 400);
+    }
+
+    @Test
+    void aVehicleLosingTheServiceThatCoversWhatATriggerReadsFailsThatMonitorOnly() {
+        Account ida = user("ida");
+        Pair idaA = pair(ida, appA, List.copyOf(Scopes.DATA));
+        // Connected partner covers everything; emergency assistance, positions and collisions.
+        var car = vehicles.register(new NewVehicle(TestVehicles.newVin(), Brand.PEUGEOT, "P-E208", ida.id(), null,
+                Set.of(ConnectedService.PARTNER, ConnectedService.ASSISTANCE))).vehicle();
+        String path = monitors(car.apiId(), callback(idaA, null));
+        String zone = call(idaA, "POST", path, ZONE, 202).body().path("monitorId").stringValue();
+        String combined = call(idaA, "POST", path, COMBINED, 202).body().path("monitorId").stringValue();
+        String night = call(idaA, "POST", path, """
+                {"label": "Night", "triggerParam": {"triggers": [{"name": "night", "time": {"times": [{"recurrence":
+                 "Daily", "start": "PT22H", "duration": "PT8H"}]}}], "boolExp": "night"}}""", 202).body()
+                .path("monitorId").stringValue();
+        String paused = call(idaA, "POST", path, COMBINED, 202).body().path("monitorId").stringValue();
+        call(idaA, "PUT", path + "/" + paused + "/status", "{\"status\": \"Paused\"}", 202);
+
+        // Privacy and other changes that keep the data covered fail nothing.
+        vehicles.setPrivacyMode(car.vin(), PrivacyMode.DATA);
+        vehicles.activateService(car.vin(), ConnectedService.TMTS);
+        assertThat(statuses(idaA, path, zone, combined, night, paused))
+                .containsExactly("Running", "Running", "Running", "Paused");
+
+        // Without the partner service, no telemetry (the battery level, the plug) is uploaded any more.
+        vehicles.deactivateService(car.vin(), ConnectedService.PARTNER);
+        assertThat(statuses(idaA, path, zone, combined, night, paused))
+                .containsExactly("Running", "Failed", "Running", "Failed");
+        JsonNode failed = call(idaA, "GET", path + "/" + combined, null, 200).body();
+        assertThat(failed).isEqualTo(monitor(idaA, path, combined, COMBINED, "Failed", failed));
+        call(idaA, "PUT", path + "/" + combined + "/status", "{\"status\": \"Running\"}", 400);
+        // The service back, the monitor stays failed.
+        vehicles.activateService(car.vin(), ConnectedService.PARTNER);
+        assertThat(statuses(idaA, path, zone, combined, night, paused))
+                .containsExactly("Running", "Failed", "Running", "Failed");
+    }
+
+    private List<String> statuses(Pair who, String path, String... ids) {
+        List<String> statuses = new java.util.ArrayList<>();
+        for (String id : ids) {
+            statuses.add(call(who, "GET", path + "/" + id, null, 200).body().path("status").stringValue());
+        }
+        return statuses;
     }
 }

@@ -71,4 +71,38 @@ class VehicleSamplesTests {
         Map<DataPath, List<String>> data = Map.of(DataPath.ALERT, List.of("RiskOfIce"), DataPath.SPEED, List.of("12.5"));
         assertThat(VehicleSamples.data(VehicleSamples.dataJson(data))).isEqualTo(data);
     }
+
+    @Test
+    void tripsSetTheTripDataAndATripOlderThanTheLatestKnownSaysNothing() {
+        VehicleSample moving = VehicleSamples.next(null, message(t0.plusSeconds(60), "{\"kinetic\": {\"speed\": 30}}"));
+        // The trip's first message was measured before the vehicle's last sample: still news, dated
+        // no earlier than what is known.
+        VehicleSample started = VehicleSamples.next(moving,
+                new org.odomo.events.TripStarted(VIN, "m1", t0, t0.plusSeconds(61), "trip-1"));
+        assertThat(started).isEqualTo(new VehicleSample(t0.plusSeconds(60), null, Map.of(DataPath.SPEED, List.of("30"),
+                DataPath.TRIP_START, List.of("trip-1")), t0));
+        // The same start handed again, or an older trip found by a rebuild: nothing.
+        assertThat(VehicleSamples.next(started,
+                new org.odomo.events.TripStarted(VIN, "m1", t0, t0.plusSeconds(61), "trip-1"))).isNull();
+        assertThat(VehicleSamples.next(started, new org.odomo.events.TripStarted(VIN, "m0", t0.minusSeconds(600),
+                t0.plusSeconds(61), "trip-0"))).isNull();
+        assertThat(VehicleSamples.next(started, new org.odomo.events.TripEnded(VIN, "m0", t0.minusSeconds(300),
+                t0.plusSeconds(61), "trip-0", "Stop"))).isNull();
+
+        VehicleSample ended = VehicleSamples.next(started, new org.odomo.events.TripEnded(VIN, "m9",
+                t0.plusSeconds(900), t0.plusSeconds(901), "trip-1", "Stop"),
+                e -> java.util.Optional.of(new VehicleSamples.TripFigures(900L, 12.5, List.of("Nominal"))));
+        assertThat(ended).isEqualTo(new VehicleSample(t0.plusSeconds(900), null, Map.of(DataPath.SPEED, List.of("30"),
+                DataPath.TRIP_START, List.of("trip-1"), DataPath.TRIP_STOP, List.of("trip-1"),
+                DataPath.TRIP_DURATION, List.of("900"), DataPath.TRIP_DISTANCE, List.of("12.5"),
+                DataPath.TRIP_STATE, List.of("Nominal")), t0));
+        assertThat(VehicleSamples.next(ended, new org.odomo.events.TripEnded(VIN, "m9", t0.plusSeconds(900),
+                t0.plusSeconds(901), "trip-1", "Stop"))).isNull();
+
+        // The next trip clears the figures of the last one.
+        VehicleSample next = VehicleSamples.next(ended, new org.odomo.events.TripStarted(VIN, "n1",
+                t0.plusSeconds(1200), t0.plusSeconds(1201), "trip-2"));
+        assertThat(next).isEqualTo(new VehicleSample(t0.plusSeconds(1200), null, Map.of(DataPath.SPEED, List.of("30"),
+                DataPath.TRIP_START, List.of("trip-2"), DataPath.TRIP_STOP, List.of("trip-1")), t0.plusSeconds(1200)));
+    }
 }
