@@ -11,8 +11,14 @@
 #   mvn         ./mvnw spring-boot:run -Dspring-boot.run.profiles=demo (the README's command,
 #               Maven's own start included)
 #   mvn-c1      the same with -Dspring-boot.run.jvmArguments=-XX:TieredStopAtLevel=1
+#   baseline    ./fast-start.sh of another checkout (STARTUP_BASELINE, for example an export of an
+#               earlier commit), built into its own directory and started on the same data, to
+#               compare a change with what it changes in one sitting
+# The modes take turns (run 1 of each mode, then run 2 of each, ...), so that a change in the
+# machine's load falls on all of them alike.
 # Settings (environment): STARTUP_RUNS (5), STARTUP_MODES ("jar fast-nocds fast mvn"),
-# STARTUP_BACKFILL (P2D: the default 14 days take minutes). Results in bench/results/startup-*.
+# STARTUP_BACKFILL (P2D: the default 14 days take minutes), STARTUP_BASELINE (a directory holding
+# another checkout, for the baseline mode). Results in bench/results/startup-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +33,11 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 base=http://127.0.0.1:$port
 
 FAST_START_PREPARE_ONLY=1 ./fast-start.sh
+baseline=${STARTUP_BASELINE:-}
+if [[ " $modes " == *" baseline "* ]]; then
+  [[ -n $baseline && -x $baseline/fast-start.sh ]] || { echo "the baseline mode needs STARTUP_BASELINE (a checkout)" >&2; exit 2; }
+  FAST_START_DIR=$out/baseline-start FAST_START_PREPARE_ONLY=1 "$baseline/fast-start.sh"
+fi
 jar=$(ls platform/target/odomo-platform-*-exec.jar | head -1)
 
 pid=
@@ -48,6 +59,8 @@ launch() { # mode log
     fast) ./fast-start.sh --spring.profiles.active=demo --server.port="$port" > "$log" 2>&1 & ;;
     mvn) ./mvnw -q -B -ntp spring-boot:run -Dspring-boot.run.profiles=demo \
            -Dspring-boot.run.arguments=--server.port="$port" > "$log" 2>&1 & ;;
+    baseline) FAST_START_DIR=$out/baseline-start "$baseline/fast-start.sh" --spring.profiles.active=demo \
+           --server.port="$port" > "$log" 2>&1 & ;;
     mvn-c1) ./mvnw -q -B -ntp spring-boot:run -Dspring-boot.run.profiles=demo \
            -Dspring-boot.run.arguments=--server.port="$port" \
            -Dspring-boot.run.jvmArguments=-XX:TieredStopAtLevel=1 > "$log" 2>&1 & ;;
@@ -79,8 +92,8 @@ stop
 
 results=$out/results.txt
 : > "$results"
-for mode in $modes; do
-  for i in $(seq 1 "$runs"); do
+for i in $(seq 1 "$runs"); do
+  for mode in $modes; do
     log=$out/$mode-$i.log
     start=$(date +%s%N)
     launch "$mode" "$log"

@@ -38,6 +38,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
@@ -49,7 +50,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
@@ -166,12 +166,17 @@ class AuthorizationServerConfiguration {
 
     @Bean
     JWKSource<SecurityContext> jwkSource(PlatformKeys keys) {
-        PlatformKeys.StoredKey signing = keys.getOrCreate("token-signing", 2048, pair -> null);
-        RSAKey key = new RSAKey.Builder((RSAPublicKey) signing.keyPair().getPublic())
-                .privateKey((RSAPrivateKey) signing.keyPair().getPrivate())
-                .keyID(signing.keyId())
-                .build();
-        return new ImmutableJWKSet<>(new JWKSet(key));
+        // The key is read (or created) when the first token is signed or checked, not at start:
+        // reading it loads Bouncy Castle, whose signed jars the JVM verifies as it opens them.
+        SingletonSupplier<JWKSet> keySet = SingletonSupplier.of(() -> {
+            PlatformKeys.StoredKey signing = keys.getOrCreate("token-signing", 2048, pair -> null);
+            RSAKey key = new RSAKey.Builder((RSAPublicKey) signing.keyPair().getPublic())
+                    .privateKey((RSAPrivateKey) signing.keyPair().getPrivate())
+                    .keyID(signing.keyId())
+                    .build();
+            return new JWKSet(key);
+        });
+        return (selector, context) -> selector.select(keySet.obtain());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package org.odomo.delivery.internal;
 
 import java.net.InetAddress;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,9 +53,8 @@ class DeliveryEngine implements SmartLifecycle {
     private final DeliveryMetrics metrics;
     private final TaskScheduler scheduler;
     private final Clock clock;
-    private final WebhookChannel webhooks;
-    private final WebsocketChannel websockets;
-    private final PushChannel push;
+    /** Made for the first send, not at start; see {@link #channels()}. */
+    private volatile Channels channels;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore slots;
     private final ExecutorService pool;
@@ -66,21 +66,51 @@ class DeliveryEngine implements SmartLifecycle {
     private volatile boolean running;
 
     DeliveryEngine(OutboxStore store, List<DeliveryDestinations> destinations, DeliveryProperties settings,
-            DeliveryMetrics metrics, TaskScheduler scheduler, Optional<Clock> clock) throws Exception {
+            DeliveryMetrics metrics, TaskScheduler scheduler, Optional<Clock> clock) {
         this.store = store;
         this.destinations = destinations;
         this.settings = settings;
         this.metrics = metrics;
         this.scheduler = scheduler;
         this.clock = clock.orElse(Clock.systemUTC());
-        TargetGuard guard = new TargetGuard(settings.allowPrivateTargets(), settings.allowInsecureSchemes(),
-                InetAddress::getAllByName);
-        SSLContext tls = SSLContext.getDefault();
-        this.webhooks = new WebhookChannel(tls, guard, settings.timeout(), !settings.allowPrivateTargets());
-        this.websockets = new WebsocketChannel(tls, guard, settings.timeout(), this.clock);
-        this.push = new PushChannel(webhooks.sharedClient(), settings.push(), settings.timeout());
+        // Still checked at start, though the clients come later: a JVM that refuses the Host header
+        // is a set-up error, not a failure of the first delivery.
+        WebhookChannel.requireHostHeader();
         this.slots = new Semaphore(settings.concurrency());
         this.pool = newPool(settings.concurrency());
+    }
+
+    private record Channels(WebhookChannel webhooks, WebsocketChannel websockets, PushChannel push) {
+    }
+
+    /**
+     * The channels, made when the first message is sent: the JDK's default TLS context reads the
+     * trust store and an HTTP client starts a thread, work a start that has nothing to send (and
+     * the first answer of any start) need not wait for.
+     */
+    private Channels channels() {
+        Channels c = channels;
+        if (c == null) {
+            synchronized (this) {
+                c = channels;
+                if (c == null) {
+                    SSLContext tls;
+                    try {
+                        tls = SSLContext.getDefault();
+                    } catch (NoSuchAlgorithmException e) {
+                        throw new IllegalStateException("no default TLS context", e);
+                    }
+                    TargetGuard guard = new TargetGuard(settings.allowPrivateTargets(),
+                            settings.allowInsecureSchemes(), InetAddress::getAllByName);
+                    WebhookChannel webhooks = new WebhookChannel(tls, guard, settings.timeout(),
+                            !settings.allowPrivateTargets());
+                    c = new Channels(webhooks, new WebsocketChannel(tls, guard, settings.timeout(), clock),
+                            new PushChannel(webhooks.sharedClient(), settings.push(), settings.timeout()));
+                    channels = c;
+                }
+            }
+        }
+        return c;
     }
 
     /** Virtual threads on a JVM that has them (21+), else a fixed pool; the semaphore bounds both. */
@@ -122,7 +152,10 @@ class DeliveryEngine implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        websockets.closeAll();
+        Channels c = channels;
+        if (c != null) {
+            c.websockets().closeAll();
+        }
     }
 
     @Override
@@ -315,10 +348,10 @@ class DeliveryEngine implements SmartLifecycle {
         Outcome outcome;
         if (d.channel() instanceof Destination.Webhook w) {
             channel = "webhook";
-            outcome = webhooks.send(w.target(), r.body(), r.headers(), r.query());
+            outcome = channels().webhooks().send(w.target(), r.body(), r.headers(), r.query());
         } else if (d.channel() instanceof Destination.Websocket w) {
             channel = "websocket";
-            outcome = websockets.send(d.id(), w.target(), r.body());
+            outcome = channels().websockets().send(d.id(), w.target(), r.body());
         } else {
             channel = "push";
             Destination.Push p = (Destination.Push) d.channel();
@@ -328,7 +361,7 @@ class DeliveryEngine implements SmartLifecycle {
                     ? "MonitorLabel" : "RemoteLabel", "");
             String title = label.isEmpty() ? (d.label().isEmpty() ? first.kind().type() : d.label()) : label;
             String text = chunk.size() == 1 ? first.kind().type() + " event" : chunk.size() + " events";
-            outcome = push.send(p.deviceTokens(), r.body(), title, text, r.headers());
+            outcome = channels().push().send(p.deviceTokens(), r.body(), title, text, r.headers());
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         metrics.attempt(channel, outcome.received(), latency);
