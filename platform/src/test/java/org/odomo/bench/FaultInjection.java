@@ -175,9 +175,10 @@ public final class FaultInjection {
                 long due = t0 + TimeUnit.SECONDS.toNanos((long) seconds * k / (kills + 1));
                 long earliest = victim.readyAt + TimeUnit.SECONDS.toNanos(8);
                 sleepUntil(Math.max(due, earliest));
+                String inFlight = inFlight(fleet.acknowledged.size());
                 victim.kill();
-                log("kill -9 number %d: node %d (pid %d) at %.0f s of traffic", k, victim.index, victim.pid,
-                        (System.nanoTime() - t0) / 1e9);
+                log("kill -9 number %d: node %d (pid %d) at %.0f s of traffic; just before: %s", k, victim.index,
+                        victim.pid, (System.nanoTime() - t0) / 1e9, inFlight);
                 victim.start();
                 victim.awaitReady();
                 lastKill = System.nanoTime();
@@ -195,11 +196,17 @@ public final class FaultInjection {
             boolean drained = drain(fleet.acknowledged.size(), receiver);
             log("drained: %s", drained);
         }
+        // What each node did since its last start: that every node took a share is what makes a
+        // multi-node run one.
+        List<String> shares = new ArrayList<>();
+        for (Node n : nodes) {
+            shares.add(n.meter("odomo.ingest.messages", "outcome:stored") + ":" + n.meter("odomo.delivery.delivered", null));
+        }
         for (Node n : nodes) {
             n.stop();
         }
         receiver.down();
-        return verify(cars, fleet, receiver);
+        return verify(cars, fleet, receiver, String.join(",", shares));
     }
 
     // ---- set-up: accounts, vehicles, app, enrollment, callback, monitors
@@ -284,7 +291,7 @@ public final class FaultInjection {
             command.addAll(List.of("-jar", jar.toString(), "--spring.profiles.active=postgres,mqtt",
                     "--server.port=" + port, "--spring.datasource.url=" + dbUrl(),
                     "--spring.datasource.hikari.maximum-pool-size=8", "--spring.main.banner-mode=off",
-                    "--logging.level.root=WARN",
+                    "--logging.level.root=WARN", "--odomo.operator.password=" + SECRET,
                     "--odomo.mqtt.topic-prefix=" + topicPrefix,
                     // Stable per node: a restarted node resumes its broker sessions and what they hold.
                     "--odomo.mqtt.client-id-prefix=faults-" + runId + "-n" + index,
@@ -335,6 +342,23 @@ public final class FaultInjection {
             Process k = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
             k.waitFor();
             process.waitFor();
+        }
+
+        /** A counter of the node's meters, read through the operator's actuator endpoint. */
+        long meter(String name, String tag) {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + port + "/actuator/metrics/" + name + (tag == null ? "" : "?tag=" + tag)))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                ("operator:" + SECRET).getBytes(StandardCharsets.UTF_8)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 ? JSON.readTree(r.body()).at("/measurements/0/value").asLong() : -1;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
         }
 
         void stop() throws InterruptedException {
@@ -528,7 +552,19 @@ public final class FaultInjection {
         return false;
     }
 
-    private boolean verify(List<Car> cars, Fleet fleet, Receiver receiver) throws Exception {
+    /** What was under way just before a kill: that it was not nothing is what makes the kill count. */
+    private String inFlight(long sent) {
+        try (Connection c = DriverManager.getConnection(dbUrl(), "postgres", "")) {
+            return "messages sent and not stored " + (sent - single(c, "SELECT COUNT(*) FROM vehicle_message"))
+                    + ", notifications not delivered " + single(c,
+                            "SELECT COUNT(*) FROM delivery_notification WHERE completed_at IS NULL")
+                    + ", streams leased " + single(c, "SELECT COUNT(*) FROM delivery_stream WHERE lease_owner IS NOT NULL");
+        } catch (SQLException e) {
+            return "(not read: " + e + ")";
+        }
+    }
+
+    private boolean verify(List<Car> cars, Fleet fleet, Receiver receiver, String shares) throws Exception {
         Map<String, String> monitorOf = new HashMap<>();
         cars.forEach(c -> monitorOf.put(c.vin(), c.monitorId()));
         Set<String> storedMessages = new HashSet<>();
@@ -537,6 +573,7 @@ public final class FaultInjection {
         Set<String> expected = new HashSet<>();
         Set<String> raised = new HashSet<>();
         long notificationRows;
+        long late = 0;
         Map<String, Long> outcomes = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(dbUrl(), "postgres", ""); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT vin, msg_id FROM vehicle_message")) {
@@ -560,6 +597,7 @@ public final class FaultInjection {
                     Instant at = rs.getObject(2, OffsetDateTime.class).toInstant();
                     Instant previous = lastSample.get(vin);
                     if (previous != null && !at.isAfter(previous)) {
+                        late++;
                         continue;
                     }
                     lastSample.put(vin, at);
@@ -614,6 +652,9 @@ public final class FaultInjection {
         result.put("messages_lost", messagesLost);
         result.put("events", eventRows);
         result.put("events_distinct", distinctEvents);
+        // Events the log holds after a later one of the same car (redelivered, or taken in by
+        // another node first): the rule says they fire nothing, and the replay applies it.
+        result.put("events_late", late);
         result.put("notifications_expected", expected.size());
         result.put("notifications_raised", notificationRows);
         result.put("raised_missing", raisedMissing);
@@ -627,6 +668,7 @@ public final class FaultInjection {
         result.put("receiver_requests", receiver.requests.sum());
         result.put("receiver_503", receiver.refusedWith503.sum());
         result.put("outcomes", outcomes.toString().replace(" ", ""));
+        result.put("stored:delivered_per_node_since_last_start", shares);
         boolean clean = messagesLost == 0 && eventRows == storedMessages.size() && distinctEvents == eventRows
                 && lost == 0 && unexpected == 0 && keysWithSeveralIds == 0 && duplicateRatio <= maxDuplicateRatio;
         result.put("clean", clean);
