@@ -6,8 +6,9 @@
 # replay of the stored history expects (org.odomo.bench.FaultInjection says how).
 #
 # Runs, in this order (FAULT_RUNS to choose): kills (1 node, kill -9 five times), two-nodes,
-# three-nodes (no kill). Each run gets a database of its own, created here and dropped after, and
-# a topic prefix of its own on the broker. Settings (environment): FAULT_SECONDS (traffic, default
+# three-nodes (no kill); on request three-nodes-kills (three nodes, killed in turn). Each run gets
+# a database of its own, created here and dropped after, and a topic prefix of its own on the
+# broker. Settings (environment): FAULT_SECONDS (traffic, default
 # 150), FAULT_CARS (60), FAULT_PERIOD_MS (each car's message period, 2000), FAULT_KILLS (5).
 # Exits non-zero if a run lost a message or a notification, or (runs without kills) delivered more
 # than 0.1 % duplicates. Needs a JDK 17+, PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and
@@ -35,7 +36,9 @@ for run in $runs; do
     kills) args=(--nodes=1 --kills="$kills" --max-duplicate-ratio=1) ;;
     two-nodes) args=(--nodes=2 --kills=0) ;;
     three-nodes) args=(--nodes=3 --kills=0) ;;
-    *) echo "unknown run $run (kills, two-nodes, three-nodes)"; exit 2 ;;
+    # Not in the default set: kills taken in turn by three nodes, the others taking over.
+    three-nodes-kills) args=(--nodes=3 --kills="$kills" --max-duplicate-ratio=1) ;;
+    *) echo "unknown run $run (kills, two-nodes, three-nodes, three-nodes-kills)"; exit 2 ;;
   esac
   db="odomo_faults_$(date -u +%s)_$run"
   db=${db//-/_}

@@ -574,6 +574,8 @@ public final class FaultInjection {
         Set<String> raised = new HashSet<>();
         long notificationRows;
         long late = 0;
+        // The vehicles' own history: each car's stored samples in the order they were measured.
+        Map<String, java.util.TreeMap<Instant, Boolean>> measured = new HashMap<>();
         Map<String, Long> outcomes = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(dbUrl(), "postgres", ""); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT vin, msg_id FROM vehicle_message")) {
@@ -595,14 +597,15 @@ public final class FaultInjection {
                 while (rs.next()) {
                     String vin = rs.getString(1).trim();
                     Instant at = rs.getObject(2, OffsetDateTime.class).toInstant();
+                    JsonNode level = JSON.readTree(rs.getString(3)).at("/data/energies/0/level");
+                    boolean low = level.isNumber() && level.doubleValue() < 50;
+                    measured.computeIfAbsent(vin, v -> new java.util.TreeMap<>()).put(at, low);
                     Instant previous = lastSample.get(vin);
                     if (previous != null && !at.isAfter(previous)) {
                         late++;
                         continue;
                     }
                     lastSample.put(vin, at);
-                    JsonNode level = JSON.readTree(rs.getString(3)).at("/data/energies/0/level");
-                    boolean low = level.isNumber() && level.doubleValue() < 50;
                     boolean was = satisfied.getOrDefault(vin, false);
                     if (low && !was) {
                         expected.add(monitorOf.get(vin) + "@" + at.getEpochSecond());
@@ -623,6 +626,20 @@ public final class FaultInjection {
                 }
             }
         }
+        // The edges of the measured history: what a monitor would notify if every message had been
+        // taken in in the order it was measured. Those missing from the expected set belong to
+        // late events, which the rule withholds.
+        Set<String> measuredEdges = new HashSet<>();
+        measured.forEach((vin, samples) -> {
+            boolean was = false;
+            for (Map.Entry<Instant, Boolean> e : samples.entrySet()) {
+                if (e.getValue() && !was) {
+                    measuredEdges.add(monitorOf.get(vin) + "@" + e.getKey().getEpochSecond());
+                }
+                was = e.getValue();
+            }
+        });
+        long withheld = measuredEdges.stream().filter(k -> !expected.contains(k)).count();
         Set<String> sent = fleet.acknowledged;
         long messagesLost = sent.stream().filter(k -> !storedMessages.contains(k)).count();
 
@@ -655,6 +672,8 @@ public final class FaultInjection {
         // Events the log holds after a later one of the same car (redelivered, or taken in by
         // another node first): the rule says they fire nothing, and the replay applies it.
         result.put("events_late", late);
+        result.put("edges_in_measured_order", measuredEdges.size());
+        result.put("edges_withheld_as_late", withheld);
         result.put("notifications_expected", expected.size());
         result.put("notifications_raised", notificationRows);
         result.put("raised_missing", raisedMissing);
