@@ -2,7 +2,6 @@ package org.odomo.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -78,7 +77,8 @@ import tools.jackson.databind.json.JsonMapper;
  * notification id beyond the first are the duplicates.
  *
  * <p>Usage: {@code FaultInjection --db=NAME --jar=PATH --out=DIR [--nodes=1] [--kills=0]
- * [--seconds=150] [--cars=60] [--period-ms=2000] [--drain-seconds=240]}. Prints {@code RESULT}
+ * [--seconds=150] [--cars=60] [--period-ms=2000] [--drain-seconds=240] [--lease=PT30S]
+ * [--node-java-opts="..."]}. Prints {@code RESULT}
  * lines; exits 1 when a message or a notification was lost, or when the duplicates exceed the
  * allowance ({@code --max-duplicate-ratio}, 0.001, which a run with kills may exceed by design).
  */
@@ -726,8 +726,7 @@ public final class FaultInjection {
     }
 
     private void log(String format, Object... args) {
-        PrintStream o = System.out;
-        o.printf("BENCH %6.1f s  %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
+        System.out.printf("BENCH %6.1f s  %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
     }
 
     private String required(String name) {
