@@ -2,6 +2,7 @@ package org.odomo.access;
 
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
+import org.odomo.api.BodyRules;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.stereotype.Service;
@@ -30,6 +31,22 @@ public class AccessDecisions {
             throw new ApiException(ApiErrorCode.NOT_YOUR_VEHICLE, "vehicle " + vehicleId + " is not one of the user's");
         }
         return vehicle;
+    }
+
+    /**
+     * As {@link #ownedVehicle}, but another user's vehicle answers as an unknown one (404, not 403):
+     * what the operations on a vehicle's callbacks (monitors, remotes) document, which also keeps
+     * the vehicle's existence private.
+     */
+    public Vehicle ownedVehicleOrUnknown(B2cCaller caller, String vehicleId) {
+        try {
+            return ownedVehicle(caller, vehicleId);
+        } catch (ApiException e) {
+            if (e.code() == ApiErrorCode.NOT_YOUR_VEHICLE) {
+                throw new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + BodyRules.shown(vehicleId));
+            }
+            throw e;
+        }
     }
 
     public FieldAccess fieldAccess(B2cCaller caller, Vehicle vehicle) {

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.JsonRequestBody;
 import org.odomo.api.ApiException;
+import org.odomo.api.BodyRules;
 import org.odomo.callback.Subscription.Attribute;
 import org.odomo.callback.Subscription.AttributeType;
 import org.odomo.callback.Subscription.Channel;
@@ -445,11 +446,10 @@ final class SubscriptionReader {
 
     /** Text of the request as an error message quotes it: short, without control characters. */
     static String shown(String text) {
-        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return BodyRules.shown(text);
     }
 
     static ApiException invalid(String message) {
-        return new ApiException(ApiErrorCode.INVALID_BODY, message);
+        return BodyRules.invalid(message);
     }
 }

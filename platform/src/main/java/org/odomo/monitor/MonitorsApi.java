@@ -147,17 +147,7 @@ class MonitorsApi {
         if (Scopes.DATA.stream().noneMatch(caller::granted)) {
             throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs one of the data scopes");
         }
-        Vehicle vehicle;
-        try {
-            vehicle = access.ownedVehicle(caller, vehicleId);
-        } catch (ApiException e) {
-            // The monitor operations document 404 (not 403) for what the caller cannot reach: another
-            // user's vehicle answers as an unknown one, which also keeps its existence private.
-            if (e.code() == ApiErrorCode.NOT_YOUR_VEHICLE) {
-                throw new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + MonitorReader.shown(vehicleId));
-            }
-            throw e;
-        }
+        Vehicle vehicle = access.ownedVehicleOrUnknown(caller, vehicleId);
         if (!ID.matcher(cbid).matches()) {
             throw callbackNotFound(cbid);
         }

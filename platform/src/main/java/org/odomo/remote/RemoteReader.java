@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
+import org.odomo.api.BodyRules;
 import org.odomo.api.JsonRequestBody;
 import org.odomo.delivery.Destination;
 import org.odomo.vehicle.RemoteType;
@@ -402,42 +403,22 @@ final class RemoteReader {
     }
 
     private static void object(JsonNode node, String at) {
-        if (node == null || !node.isObject()) {
-            throw invalid(at + ": must be a JSON object");
-        }
+        BodyRules.object(node, at);
     }
 
     private static void members(JsonNode node, String prefix, String... known) {
-        Set<String> allowed = Set.of(known);
-        for (String name : node.propertyNames()) {
-            if (!allowed.contains(name)) {
-                throw invalid(prefix + shown(name) + ": not a member of this object; known: " + new TreeSet<>(allowed));
-            }
-        }
+        BodyRules.members(node, prefix, known);
     }
 
     private static String text(JsonNode node, String at, boolean required) {
-        if (node == null) {
-            if (required) {
-                throw invalid(at + ": required");
-            }
-            return null;
-        }
-        if (!node.isString() || node.stringValue().isEmpty()) {
-            throw invalid(at + ": must be a non-empty string");
-        }
-        if (node.stringValue().length() > MAX_TEXT) {
-            throw invalid(at + ": at most " + MAX_TEXT + " characters");
-        }
-        return node.stringValue();
+        return BodyRules.text(node, at, required, MAX_TEXT);
     }
 
     static String shown(String text) {
-        String cut = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return BodyRules.shown(text);
     }
 
     static ApiException invalid(String message) {
-        return new ApiException(ApiErrorCode.INVALID_BODY, message);
+        return BodyRules.invalid(message);
     }
 }

@@ -161,16 +161,7 @@ class RemotesApi {
         if (actions.isEmpty()) {
             throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "this operation needs one of the remote scopes");
         }
-        Vehicle vehicle;
-        try {
-            vehicle = access.ownedVehicle(caller, vehicleId);
-        } catch (ApiException e) {
-            // As the monitor operations: what the caller cannot reach answers as unknown.
-            if (e.code() == ApiErrorCode.NOT_YOUR_VEHICLE) {
-                throw new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + RemoteReader.shown(vehicleId));
-            }
-            throw e;
-        }
+        Vehicle vehicle = access.ownedVehicleOrUnknown(caller, vehicleId);
         if (!ID.matcher(cbid).matches()) {
             throw callbackNotFound(cbid);
         }
