@@ -110,6 +110,9 @@ public final class ProtocolCodec {
                 if (command.has("failureCause") && !"Failed".equals(command.path("result").asString(""))) {
                     throw new MalformedMessageException(vin, "command.failureCause goes with result Failed");
                 }
+                if (command.has("feedbackDetail") && !"Success".equals(command.path("result").asString(""))) {
+                    throw new MalformedMessageException(vin, "command.feedbackDetail goes with result Success");
+                }
             }
             case LIFECYCLE -> lifecycle = (ObjectNode) VehicleDataShapes.LIFECYCLE.check("lifecycle",
                     root.path("lifecycle"));

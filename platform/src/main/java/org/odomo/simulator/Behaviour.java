@@ -163,6 +163,9 @@ final class Behaviour {
         if (t.chargeAt <= now) {
             delayedCharge(t, now);
         }
+        if (t.chargeProgramAt <= now || t.precondProgramAt <= now || t.chargeStopAt <= now) {
+            commands.programsDue(t, now);
+        }
         if (t.tripAt <= now) {
             depart(t, now);
         }
@@ -391,6 +394,27 @@ final class Behaviour {
         event(t, now, "doors", "doorsState", Samples.DOORS | Samples.ALARM);
         t.mode = Twin.BOARDING;
         t.sampleAt = now + t.uniformSeconds(20, 90);
+    }
+
+    /**
+     * A destination sent to the car: a trip under way turns there now; otherwise the next trip
+     * goes there.
+     */
+    void navigateTo(Twin t, double lon, double lat) {
+        if (t.mode == Twin.DRIVING || t.mode == Twin.BOARDING || t.mode == Twin.FAST_CHARGING) {
+            t.hasNav = false;
+            t.destCity = -1;
+            t.tripKind = Twin.ERRAND;
+            t.destLon = lon;
+            t.destLat = lat;
+            if (t.mode == Twin.DRIVING || t.mode == Twin.FAST_CHARGING) {
+                nextLeg(t, t.lon, t.lat);
+            }
+            return;
+        }
+        t.hasNav = true;
+        t.navLon = lon;
+        t.navLat = lat;
     }
 
     private void chooseDestination(Twin t) {
@@ -799,7 +823,9 @@ final class Behaviour {
 
     void startCharging(Twin t, long now, byte mode, double kw) {
         t.chargeAt = Twin.NEVER;
-        t.chargeKw = kw;
+        t.chargeStopAt = Twin.NEVER;
+        // the owner's preferred power level caps a slow charge; a fast charger is what it is
+        t.chargeKw = mode == Twin.SLOW ? Math.min(kw, Commands.levelKw(t.chargeLevel)) : kw;
         if (t.chance(Math.min(0.2, 0.003 * settings.rareEventFactor()))) {
             t.chargeStatus = Twin.FAILURE;
             t.chargeMode = Twin.MODE_NO;
@@ -815,6 +841,10 @@ final class Behaviour {
     }
 
     void stopCharging(Twin t, long now) {
+        if (t.charging()) {
+            integrateCharge(t, now);
+        }
+        t.chargeStopAt = Twin.NEVER;
         t.chargeStatus = Twin.STOPPED;
         t.chargeMode = Twin.MODE_NO;
         t.chargeAt = Twin.NEVER;
@@ -830,13 +860,14 @@ final class Behaviour {
         t.chargeStatus = Twin.DISCONNECTED;
         t.chargeMode = Twin.MODE_NO;
         t.chargeAt = Twin.NEVER;
+        t.chargeStopAt = Twin.NEVER;
         if (tell && wasCharging) {
             event(t, now, "charging", "energies", Samples.ENERGIES);
         }
     }
 
     /** Adds the energy charged since the last step; true when the target is reached. */
-    private boolean integrateCharge(Twin t, long now) {
+    boolean integrateCharge(Twin t, long now) {
         double dt = Math.max(0, now - t.lastChargeT);
         t.lastChargeT = now;
         double cap = t.capacityKwh();
@@ -859,9 +890,7 @@ final class Behaviour {
         boolean finished = false;
         if (t.charging()) {
             if (integrateCharge(t, now)) {
-                t.chargeStatus = Twin.FINISHED;
-                t.chargeMode = Twin.MODE_NO;
-                event(t, now, "charging", "energies", Samples.ENERGIES);
+                finishCharge(t, now);
                 finished = true;
             }
         }
@@ -877,6 +906,30 @@ final class Behaviour {
         }
         if (t.charging() || t.preconditioning()) {
             t.sampleAt = now + settings.awakeSampleSeconds();
+        }
+    }
+
+    /** The charge reached its target: it stops there, and says so. */
+    void finishCharge(Twin t, long now) {
+        t.chargeStatus = Twin.FINISHED;
+        t.chargeMode = Twin.MODE_NO;
+        t.chargeStopAt = Twin.NEVER;
+        event(t, now, "charging", "energies", Samples.ENERGIES);
+    }
+
+    /**
+     * New charging preferences reach a slow charge in progress: the energy so far counts at the
+     * old power, a lower power level applies from now, and a charge already past a lowered target
+     * finishes at once.
+     */
+    void chargePreferencesChanged(Twin t, long now) {
+        if (!t.charging() || t.mode != Twin.PARKED) {
+            return;
+        }
+        boolean reached = integrateCharge(t, now);
+        t.chargeKw = Math.min(t.chargeKw, Commands.levelKw(t.chargeLevel));
+        if (reached) {
+            finishCharge(t, now);
         }
     }
 
@@ -1006,6 +1059,13 @@ final class Behaviour {
         }
         if (t.chargeAt < now) {
             t.chargeAt = now;
+        }
+        if (t.chargeStopAt < now) {
+            t.chargeStopAt = now;
+        }
+        if (t.chargeProgramAt < now || t.precondProgramAt < now) {
+            // programs whose time passed during the gap are not run late
+            commands.schedulePrograms(t, now);
         }
         if (t.introAt < now) {
             t.introAt = now;

@@ -485,6 +485,18 @@ public final class FleetSimulator implements AutoCloseable {
                         .set("params", c.params);
             }
         }
+        ArrayNode recent = v.putArray("recentCommands");
+        if (t.recent != null) {
+            for (Cmd c : t.recent) {
+                ObjectNode r = recent.addObject().put("id", c.id).put("action", c.action).put("result", c.result);
+                if (c.failureCause != null) {
+                    r.put("failureCause", c.failureCause);
+                }
+                if (c.feedbackDetail != null) {
+                    r.put("feedbackDetail", c.feedbackDetail);
+                }
+            }
+        }
         return v;
     }
 
@@ -572,6 +584,13 @@ public final class FleetSimulator implements AutoCloseable {
             t.commands.addLast(new Cmd(c.path("id").asString(""), c.path("action").asString(""),
                     c.path("params").isObject() ? c.path("params") : nodes.objectNode(),
                     (byte) c.path("phase").intValue(), c.path("at").longValue()));
+        }
+        for (JsonNode c : v.path("recentCommands")) {
+            Cmd done = new Cmd(c.path("id").asString(""), c.path("action").asString(""), null, Cmd.DONE, Twin.NEVER);
+            done.result = c.path("result").asString("Success");
+            done.failureCause = c.path("failureCause").asString(null);
+            done.feedbackDetail = c.path("feedbackDetail").asString(null);
+            Commands.remember(t, done);
         }
         if (old != null) {
             drop(old);

@@ -35,6 +35,8 @@ final class Samples {
     static final int SAFETY = 1 << 13;
     /** With SAFETY: the automatic emergency call was triggered. */
     static final int ECALL = 1 << 14;
+    /** The lights, sent only with the answer to a lights remote. */
+    static final int LIGHTING = 1 << 15;
 
     static final int TELEMETRY_PARTS = ~(POSITION | MAINTENANCE);
     static final int DRIVING = IGNITION | POSITION | KINETIC | ODOMETER | ENERGIES | ENVIRONMENT | BATTERY;
@@ -138,9 +140,20 @@ final class Samples {
             } else if (t.precondStatus == Twin.PRE_FAILURE) {
                 ac.put("failureCause", "LowBattery");
             }
+            if (t.hasPrecondPrograms()) {
+                Commands.writePrecondPrograms(ac, t);
+            }
         }
         if ((parts & ALARM) != 0) {
             d.putObject("alarm").putObject("status").put("activation", t.locked ? "Active" : "Inactive");
+        }
+        if ((parts & LIGHTING) != 0) {
+            String state = t.lightsUntil > now ? "On" : "Off";
+            ArrayNode turn = d.putObject("lightingSystem").putArray("turn");
+            for (String position : new String[] {"Front", "Rear"}) {
+                turn.addObject().put("direction", "Left").put("position", position).put("status", state);
+                turn.addObject().put("direction", "Right").put("position", position).put("status", state);
+            }
         }
         if ((parts & SAFETY) != 0) {
             ObjectNode safety = d.putObject("safety");
@@ -243,6 +256,9 @@ final class Samples {
             c.put("nextDelayedTime", duration(t.chargeAt - now));
         }
         c.put("type", Behaviour.target(t) >= 100 ? "Full" : "Partial");
+        if (t.hasChargePrograms()) {
+            Commands.writeChargePrograms(c, t);
+        }
     }
 
     private static String powerLevel(double kw) {

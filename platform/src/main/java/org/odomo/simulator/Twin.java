@@ -86,6 +86,8 @@ final class Twin {
     ArrayDeque<Pending> outbox;
     /** Remote commands received and not yet done, in order; null while there are none. */
     ArrayDeque<Cmd> commands;
+    /** The last remote commands done, oldest first (at most {@link Commands#REMEMBERED}); null until the first. */
+    ArrayDeque<Cmd> recent;
 
     // ---- persisted state (every primitive, non-final field) ----
     long rng;
@@ -186,6 +188,26 @@ final class Twin {
     double navLon;
     double navLat;
 
+    /** Charging programs sent to the car, {@link Program} packed; 0 for none. */
+    long chargeProgram1;
+    long chargeProgram2;
+    long chargeProgram3;
+    long chargeProgram4;
+    /** Preconditioning programs, by slot. */
+    long precondProgram1;
+    long precondProgram2;
+    long precondProgram3;
+    long precondProgram4;
+    /** The next start of a charging program, of a preconditioning program. */
+    long chargeProgramAt = NEVER;
+    long precondProgramAt = NEVER;
+    /** The end of the charge a program started. */
+    long chargeStopAt = NEVER;
+    /** The charging power level the owner prefers (1 to 5 as the API's Level1 to Level5); 0 for none. */
+    byte chargeLevel;
+    /** The lights flash until then (after a remote asked for them). */
+    long lightsUntil;
+
     Twin(int index, SimulatedVehicle spec) {
         this.index = index;
         this.spec = spec;
@@ -271,6 +293,52 @@ final class Twin {
         return mode == DRIVING;
     }
 
+    /** Charging program 1 to 4. */
+    long chargeProgram(int i) {
+        return switch (i) {
+            case 1 -> chargeProgram1;
+            case 2 -> chargeProgram2;
+            case 3 -> chargeProgram3;
+            default -> chargeProgram4;
+        };
+    }
+
+    void chargeProgram(int i, long p) {
+        switch (i) {
+            case 1 -> chargeProgram1 = p;
+            case 2 -> chargeProgram2 = p;
+            case 3 -> chargeProgram3 = p;
+            default -> chargeProgram4 = p;
+        }
+    }
+
+    /** Preconditioning program of slot 1 to 4. */
+    long precondProgram(int slot) {
+        return switch (slot) {
+            case 1 -> precondProgram1;
+            case 2 -> precondProgram2;
+            case 3 -> precondProgram3;
+            default -> precondProgram4;
+        };
+    }
+
+    void precondProgram(int slot, long p) {
+        switch (slot) {
+            case 1 -> precondProgram1 = p;
+            case 2 -> precondProgram2 = p;
+            case 3 -> precondProgram3 = p;
+            default -> precondProgram4 = p;
+        }
+    }
+
+    boolean hasChargePrograms() {
+        return (chargeProgram1 | chargeProgram2 | chargeProgram3 | chargeProgram4) != 0;
+    }
+
+    boolean hasPrecondPrograms() {
+        return (precondProgram1 | precondProgram2 | precondProgram3 | precondProgram4) != 0;
+    }
+
     boolean hasAlert(int alert) {
         return (alerts & (1 << alert)) != 0;
     }
@@ -288,6 +356,7 @@ final class Twin {
     /** When the scheduler must next step this car. */
     long nextTime() {
         long t = min(introAt, tripAt, sampleAt, precondAt, precondEndAt, chargeAt, rareAt);
+        t = Math.min(t, Math.min(chargeProgramAt, Math.min(precondProgramAt, chargeStopAt)));
         t = Math.min(t, sleepAt());
         if (commands != null && !commands.isEmpty()) {
             t = Math.min(t, commands.peekFirst().at);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import tools.jackson.databind.node.JsonNodeFactory;
+
 /** Captured frames of the protocol, valid and invalid, and what the codec makes of them. */
 class ProtocolCodecTests {
 
@@ -48,6 +50,14 @@ class ProtocolCodecTests {
         assertThat(decode(HEAD + "\"type\":\"commandProgress\",\"command\":{\"id\":\"c1\",\"status\":\"Done\","
                 + "\"result\":\"Failed\",\"failureCause\":\"DoorsOpen\"}}").command().path("failureCause").stringValue())
                 .isEqualTo("DoorsOpen");
+        assertThat(decode(HEAD + "\"type\":\"commandProgress\",\"command\":{\"id\":\"c2\",\"status\":\"Done\","
+                + "\"result\":\"Failed\",\"failureCause\":\"CanceledByDriver\"}}").command())
+                .isEqualTo(JsonNodeFactory.instance.objectNode().put("id", "c2").put("status", "Done")
+                        .put("result", "Failed").put("failureCause", "CanceledByDriver"));
+        assertThat(decode(HEAD + "\"type\":\"commandProgress\",\"command\":{\"id\":\"c3\",\"status\":\"Done\","
+                + "\"result\":\"Success\",\"feedbackDetail\":\"CIDBlacklisted\"}}").command())
+                .isEqualTo(JsonNodeFactory.instance.objectNode().put("id", "c3").put("status", "Done")
+                        .put("result", "Success").put("feedbackDetail", "CIDBlacklisted"));
         assertThat(decode(HEAD + "\"type\":\"lifecycle\",\"lifecycle\":{\"state\":\"Asleep\"}}").lifecycle()
                 .path("state").stringValue()).isEqualTo("Asleep");
     }
@@ -68,6 +78,8 @@ class ProtocolCodecTests {
             "\"type\":\"event\",\"event\":{\"name\":\"explosion\"}}",
             "\"type\":\"commandProgress\",\"command\":{\"id\":\"c1\",\"status\":\"Done\"}}",
             "\"type\":\"commandProgress\",\"command\":{\"id\":\"c1\",\"status\":\"Received\",\"failureCause\":\"DoorsOpen\"}}",
+            "\"type\":\"commandProgress\",\"command\":{\"id\":\"c1\",\"status\":\"Done\",\"result\":\"Failed\",\"failureCause\":\"DoorsOpen\",\"feedbackDetail\":\"NoCIDBlacklisted\"}}",
+            "\"type\":\"commandProgress\",\"command\":{\"id\":\"c1\",\"status\":\"Done\",\"result\":\"Success\",\"feedbackDetail\":\"Blacklisted\"}}",
             "\"type\":\"command\",\"command\":{}}",
             "\"type\":\"teleport\"}"})
     void rejectsMalformedMessagesWithTheVin(String tail) {

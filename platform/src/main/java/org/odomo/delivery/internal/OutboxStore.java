@@ -86,16 +86,20 @@ class OutboxStore {
     /** Claims up to {@code limit} due streams that no live lease holds. */
     List<ClaimedStream> claim(String leaseToken, Instant now, Instant leaseUntil, int limit) {
         return transactions.execute(status -> {
-            // The due streams are picked in a subquery and locked by key: H2 locks every row a
-            // FOR UPDATE query reads, which on the due-time index alone would be every due stream.
-            // Twice as many candidates as wanted, so that another node's locks leave some to take.
+            // The due streams are picked in a derived table, then joined back by key and locked: H2
+            // locks every row a FOR UPDATE query reads, which on the due-time index alone would be
+            // every due stream, and with the candidates in an IN list it read the whole due index
+            // again for each claim (tens of milliseconds with ten thousand due streams). Twice as
+            // many candidates as wanted, so that another node's locks leave some to take. The due
+            // and lease conditions are checked again on the locked row: PostgreSQL re-reads a row
+            // that another claim changed meanwhile.
             List<ClaimedStream> due = jdbc.query("""
-                    SELECT destination_id, stream_key, failures FROM delivery_stream
-                    WHERE (destination_id, stream_key) IN (
+                    SELECT s.destination_id, s.stream_key, s.failures FROM (
                         SELECT destination_id, stream_key FROM delivery_stream
                         WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
-                        ORDER BY next_attempt_at LIMIT ?)
-                      AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+                        ORDER BY next_attempt_at LIMIT ?) c
+                    JOIN delivery_stream s ON s.destination_id = c.destination_id AND s.stream_key = c.stream_key
+                    WHERE s.next_attempt_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
                     LIMIT ? FOR UPDATE SKIP LOCKED""",
                     (rs, i) -> new ClaimedStream(rs.getString(1), rs.getString(2), rs.getInt(3), leaseToken), at(now),
                     at(now), limit * 2, at(now), at(now), limit);

@@ -460,12 +460,15 @@ class DeliveryEngineTests {
             ws.dropConnections();
             // A frame written just as the receiver went away counts as received (a websocket has no
             // acknowledgement); once the engine sees the connection closed it opens a new one.
+            // The receiver closed its sockets before these are enqueued, so a frame carrying one of
+            // them can only have come through a new connection. The clock moves past the back-off and
+            // the retry interval at each poll.
             List<UUID> later = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(15)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 later.add(enqueue("cb-ws", "m-ws", clock.instant(), 3 + later.size()));
                 clock.advance(Duration.ofSeconds(11));
-                return ws.connections.get() == 2 && ws.frames.stream()
-                        .anyMatch(f -> f.contains(later.get(later.size() - 1).toString()));
+                return ws.connections.get() >= 2 && later.stream()
+                        .anyMatch(id -> ws.frames.stream().anyMatch(f -> f.contains(id.toString())));
             });
             assertThat(JSON.readTree(ws.frames.get(ws.frames.size() - 1)).isArray()
                     || JSON.readTree(ws.frames.get(ws.frames.size() - 1)).isObject()).isTrue();
