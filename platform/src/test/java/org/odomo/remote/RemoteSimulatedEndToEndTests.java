@@ -119,26 +119,36 @@ class RemoteSimulatedEndToEndTests extends SimulatedRemoteHarness {
 
         // second round: the opposite or the rest of each
         String lock = post(doors, "{\"door\": {\"state\": \"Locked\"}}");
-        String stop = post(charge, "{\"charging\": {\"immediate\": false}}");
-        String prefs = post(schedule, "{\"charging\": {\"preferences\": {\"type\": \"Full\", \"level\": \"Level2\"}}}");
+        String level = post(charge, "{\"charging\": {\"preferences\": {\"level\": \"Level1\"}}}");
+        String partial = post(schedule, "{\"charging\": {\"preferences\": {\"type\": \"Partial\"}}}");
         String program = post(climate, "{\"preconditioning\": {\"airConditioning\": {\"programs\": [{\"slot\": 2,"
                 + " \"enabled\": true, \"recurrence\": \"Daily\", \"start\": \"PT7H30M\", \"occurence\": {\"day\":"
                 + " [\"Mon\", \"Fri\"]}}]}}}");
         assertThat(finished(doors, lock)).isEqualTo(then(SENT, "Done/Success"));
-        assertThat(finished(charge, stop)).isEqualTo(then(SENT, "Done/Success"));
-        assertThat(finished(schedule, prefs)).isEqualTo(then(SENT, "Done/Success"));
+        assertThat(finished(charge, level)).isEqualTo(then(SENT, "Done/Success"));
+        assertThat(finished(schedule, partial)).isEqualTo(then(SENT, "Done/Success"));
         assertThat(finished(climate, program)).isEqualTo(then(SENT, "Done/Success"));
-        notifiedAsStored(charge, stop, finished(charge, stop));
 
         EventConsumers.awaitCaughtUp(events);
         await("the status shows the second round").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(status(doors).path("doorsState").path("lockedStates").valueStream().map(JsonNode::asString)
                     .toList()).containsExactly("Locked");
-            assertThat(electric(status(charge)).path("charging").path("status").asString()).isEqualTo("Stopped");
-            JsonNode charging = electric(status(schedule)).path("charging");
-            assertThat(charging.path("chargingPowerLevel").asString()).as(charging.toString()).isEqualTo("Level2");
+            // the power level shows while the car charges: Level1 caps a home charge at 2.3 kW
+            JsonNode charging = electric(status(charge)).path("charging");
+            assertThat(charging.path("chargingPowerLevel").asString()).as(charging.toString()).isEqualTo("Level1");
+            // Partial: the charge stops before full (published ChargingType)
+            assertThat(electric(status(schedule)).path("charging").path("type").asString()).isEqualTo("Partial");
             JsonNode programs = status(climate).path("preconditioning").path("airConditioning").path("programs");
-            assertThat(programs.valueStream().map(p -> p.path("slot").asInt()).toList()).contains(2);
+            assertThat(programs.valueStream().map(p -> p.path("slot").asInt()).toList()).as(programs.toString())
+                    .contains(2);
         });
+
+        // third round: the charge stops
+        String stop = post(charge, "{\"charging\": {\"immediate\": false}}");
+        assertThat(finished(charge, stop)).isEqualTo(then(SENT, "Done/Success"));
+        notifiedAsStored(charge, stop, finished(charge, stop));
+        EventConsumers.awaitCaughtUp(events);
+        await("the charge stopped").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                electric(status(charge)).path("charging").path("status").asString()).isEqualTo("Stopped"));
     }
 }
