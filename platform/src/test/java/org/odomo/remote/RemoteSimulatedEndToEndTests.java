@@ -110,6 +110,9 @@ class RemoteSimulatedEndToEndTests extends SimulatedRemoteHarness {
             assertThat(status(doors).path("doorsState").path("lockedStates").valueStream().map(JsonNode::asString)
                     .toList()).containsExactly("Unlocked");
             assertThat(electric(status(charge)).path("charging").path("status").asString()).isEqualTo("InProgress");
+            // the turn lights flash: the Done answer's sample shows them On, front and rear, both sides
+            assertThat(status(lights).path("lightingSystem").path("turn").valueStream()
+                    .map(t -> t.path("status").asString()).toList()).hasSize(4).containsOnly("On");
             // the status gives the duration until the delayed charge (RFC 3339 duration), as of the sample
             assertThat(Duration.parse(electric(status(schedule)).path("charging").path("nextDelayedTime").asString()))
                     .isBetween(Duration.ofMinutes(175), Duration.ofMinutes(180));
