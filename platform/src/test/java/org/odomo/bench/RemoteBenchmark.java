@@ -14,9 +14,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
@@ -146,7 +148,7 @@ public final class RemoteBenchmark {
             draft.snapshot(saved);
         }
         ObjectNode snapshot = (ObjectNode) JSON.readTree(saved.toByteArray());
-        Set<String> sleepers = new java.util.HashSet<>();
+        Set<String> sleepers = new HashSet<>();
         sleeping.forEach(c -> sleepers.add(c.registered().vehicle().vin()));
         for (JsonNode v : snapshot.get("vehicles")) {
             if (sleepers.contains(v.path("vin").asString())) {
@@ -169,7 +171,7 @@ public final class RemoteBenchmark {
             String[] actions = {"{\"horn\": {\"state\": \"Activated\"}}", "{\"lights\": {\"on\": true}}",
                     "{\"door\": {\"state\": \"Unlocked\"}}"};
             List<Double> awakeSeconds = new ArrayList<>();
-            Map<String, Integer> outcomes = new java.util.TreeMap<>();
+            Map<String, Integer> outcomes = new TreeMap<>();
             for (int r = 0; r < rounds; r++) {
                 Map<String, Long> posted = new ConcurrentHashMap<>();
                 String body = actions[r % actions.length];

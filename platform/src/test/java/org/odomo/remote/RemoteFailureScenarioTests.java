@@ -1,6 +1,7 @@
 package org.odomo.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -205,7 +206,7 @@ class RemoteFailureScenarioTests extends SimulatedRemoteHarness {
 
     /** The notifications of an action still pending, once it has reached the given count. */
     List<String> finishedOrPending(Car c, String remoteId) {
-        org.awaitility.Awaitility.await(remoteId + " waking").atMost(Duration.ofSeconds(30))
+        await(remoteId + " waking").atMost(Duration.ofSeconds(30))
                 .until(() -> of(c, remoteId).size() >= 3);
         return of(c, remoteId).stream().map(r -> published(r).path("remoteEvent").path("eventStatus"))
                 .map(s -> s.path("type").asString() + "/" + s.path("status").asString()).toList();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,8 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the simulated car's commandProgress through the in-process ingestion, the notifications a local
  * webhook receiver gets (validated against the published webhook template, in order: the Pending
  * statuses of REFERENCE.md section 11, then Done), the stored action and the vehicle's /status
- * afterwards. The cars run side by side, one action type each, so that the whole class takes about
- * as long as two commands (the simulated car answers Done 2 to 4 seconds after the command).
+ * afterwards. The cars run side by side, one action type each, so that the test takes about as
+ * long as three rounds of commands (the simulated car answers Done 3 to 4 seconds after one).
  */
 @PublishedSpecs
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,7 +45,7 @@ class RemoteSimulatedEndToEndTests extends SimulatedRemoteHarness {
     }
 
     static List<String> then(List<String> pending, String done) {
-        return java.util.stream.Stream.concat(pending.stream(), java.util.stream.Stream.of(done)).toList();
+        return Stream.concat(pending.stream(), Stream.of(done)).toList();
     }
 
     JsonNode electric(JsonNode status) {
