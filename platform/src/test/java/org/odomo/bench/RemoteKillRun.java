@@ -80,8 +80,14 @@ import tools.jackson.databind.json.JsonMapper;
  * that id, which is what a car answers to a command sent again), and the command downlinks are
  * counted per id, so that the copies beyond the first are the re-sent commands.
  *
+ * <p>The cars get every downlink {@code --downlink-delay} after the broker hands it over (30 s by
+ * default, a slow mobile network): longer than posting the 1,000 actions takes, so that all of them
+ * are pending when the node is killed, whatever the car was quick to do otherwise (2 to 4 s a
+ * command). It is also longer than {@code resend-after} (20 s), so that commands are sent again
+ * before the car has acknowledged them, and the car meets ids it already has.
+ *
  * <p>Usage: {@code RemoteKillRun --db=NAME --jar=PATH --out=DIR [--cars=250] [--timeout=PT2M]
- * [--node-java-opts="..."]}. Prints {@code RESULT} lines; exits 1 when an action is not Done in
+ * [--downlink-delay=PT30S] [--node-java-opts="..."]}. Prints {@code RESULT} lines; exits 1 when an action is not Done in
  * time, stays Pending, or was carried out twice.
  */
 public final class RemoteKillRun {
@@ -98,9 +104,12 @@ public final class RemoteKillRun {
     private final Path out;
     private final int carCount;
     private final Duration timeout;
+    private final Duration downlinkDelay;
+    private final java.util.concurrent.ScheduledExecutorService network = Executors.newSingleThreadScheduledExecutor();
     private final String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
     private final String topicPrefix = "odomo-remote-kill-" + runId + "/v1";
     private final long started = System.nanoTime();
+    private long pendingAtKill;
 
     /** Per command id, as the cars saw it: downlinks received, executions, the last status sent. */
     private final Map<String, AtomicInteger> downlinks = new ConcurrentHashMap<>();
@@ -121,6 +130,7 @@ public final class RemoteKillRun {
         out = Path.of(required("out"));
         carCount = Integer.parseInt(options.getOrDefault("cars", "250"));
         timeout = Duration.parse(options.getOrDefault("timeout", "PT2M"));
+        downlinkDelay = Duration.parse(options.getOrDefault("downlink-delay", "PT30S"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -142,8 +152,8 @@ public final class RemoteKillRun {
         Files.createDirectories(out);
         HttpServer receiver = receiver();
         Setup setup = setUp(receiver.getAddress().getPort());
-        log("%d cars of one user, one Remote callback to http://127.0.0.1:%d/hook", setup.cars.size(),
-                receiver.getAddress().getPort());
+        log("%d cars of one user, one Remote callback to http://127.0.0.1:%d/hook, downlinks reach the cars %s"
+                + " late", setup.cars.size(), receiver.getAddress().getPort(), downlinkDelay);
         Node node = new Node(freePort());
         node.start();
         node.awaitReady();
@@ -183,6 +193,7 @@ public final class RemoteKillRun {
             }
             log("%d actions posted in %.1f s", posted.size(), (System.nanoTime() - t0) / 1e9);
             beforeKill = state();
+            pendingAtKill = single("SELECT COUNT(*) FROM b2c_remote WHERE NOT done");
             node.kill();
             killedAt = System.nanoTime();
             log("kill -9 of the node (pid %d); just before: %s", node.pid, beforeKill);
@@ -210,6 +221,7 @@ public final class RemoteKillRun {
         boolean clean = verify(api, posted, killedAt, restartSeconds);
         node.stop();
         receiver.stop(0);
+        network.shutdownNow();
         return clean;
     }
 
@@ -272,6 +284,7 @@ public final class RemoteKillRun {
         Map<String, Object> result = new java.util.LinkedHashMap<>();
         result.put("cars", carCount);
         result.put("actions", posted.size());
+        result.put("pending_at_kill", pendingAtKill);
         result.put("done_notified_before_kill", doneBeforeKill);
         result.put("restart_s", String.format("%.1f", restartSeconds));
         result.put("api_status", apiStatuses.toString().replace(" ", ""));
@@ -331,7 +344,8 @@ public final class RemoteKillRun {
                     downlinks.computeIfAbsent(m.at("/command/id").stringValue(), k -> new AtomicInteger())
                             .incrementAndGet();
                 }
-                downlink.accept(bytes);
+                // One thread, one delay: each car still gets its downlinks in the order they came.
+                network.schedule(() -> downlink.accept(bytes), downlinkDelay.toMillis(), TimeUnit.MILLISECONDS);
             };
         }
 
