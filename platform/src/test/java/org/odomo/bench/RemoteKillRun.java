@@ -394,8 +394,8 @@ public final class RemoteKillRun {
                 if ("Done".equals(s.path("type").asString())) {
                     String id = m.path("remoteEvent").path("remoteActionId").asString();
                     doneAt.putIfAbsent(id, at);
-                    doneOutcome.putIfAbsent(id, (s.path("status").asString() + " " + s.path("failureCause").asString(""))
-                            .trim());
+                    doneOutcome.putIfAbsent(id, s.path("status").asString()
+                            + (s.path("failureCause").isString() ? ":" + s.path("failureCause").asString() : ""));
                     doneCopies.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 }
             }
