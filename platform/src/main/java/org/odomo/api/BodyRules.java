@@ -1,5 +1,7 @@
 package org.odomo.api;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -56,5 +58,49 @@ public final class BodyRules {
 
     public static ApiException invalid(String message) {
         return new ApiException(ApiErrorCode.INVALID_BODY, message);
+    }
+
+    /** One entry of a body's {@code attributes} ({@code type} Header, Body or Query). */
+    public record AttributeEntry(String type, String key, String value) {
+    }
+
+    /**
+     * A body's {@code attributes} array: at most {@code max} entries, each {@code type} one of
+     * {@code types}, a header-safe {@code key}, a {@code value} without control characters that
+     * names one of {@code variables} when it starts with {@code $}. Empty when absent.
+     */
+    public static List<AttributeEntry> attributes(JsonNode node, String at, Set<String> types, Set<String> variables,
+            int max, int maxText) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > max) {
+            throw invalid(at + ": must be an array of at most " + max + " attributes");
+        }
+        List<AttributeEntry> attributes = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String a = at + "[" + i + "]";
+            JsonNode attr = node.get(i);
+            object(attr, a);
+            members(attr, a + ".", "type", "key", "value");
+            String type = text(attr.get("type"), a + ".type", true, maxText);
+            if (!types.contains(type)) {
+                throw invalid(a + ".type: must be one of " + new TreeSet<>(types));
+            }
+            String key = text(attr.get("key"), a + ".key", true, maxText);
+            if (!key.matches("[A-Za-z0-9_.\\-]{1,100}")) {
+                throw invalid(a + ".key: letters, digits, . - and _ only, at most 100");
+            }
+            String value = text(attr.get("value"), a + ".value", true, maxText);
+            if (value.startsWith("$") && !variables.contains(value)) {
+                throw invalid(a + ".value: unknown variable '" + shown(value) + "'; known: " + new TreeSet<>(
+                        variables));
+            }
+            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw invalid(a + ".value: no control characters");
+            }
+            attributes.add(new AttributeEntry(type, key, value));
+        }
+        return attributes;
     }
 }

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-import org.odomo.api.ApiErrorCode;
 import org.odomo.api.JsonRequestBody;
 import org.odomo.api.ApiException;
 import org.odomo.api.BodyRules;

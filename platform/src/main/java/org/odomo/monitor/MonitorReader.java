@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.odomo.api.ApiErrorCode;
 import org.odomo.api.JsonRequestBody;
 import org.odomo.api.ApiException;
 import org.odomo.api.BodyRules;
@@ -507,37 +506,8 @@ final class MonitorReader {
     }
 
     private static List<Attribute> attributes(JsonNode node, String at, Set<String> types) {
-        if (node == null) {
-            return List.of();
-        }
-        if (!node.isArray() || node.size() > MAX_ATTRIBUTES) {
-            throw invalid(at + ": must be an array of at most " + MAX_ATTRIBUTES + " attributes");
-        }
-        List<Attribute> attributes = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            String a = at + "[" + i + "]";
-            JsonNode attr = node.get(i);
-            object(attr, a);
-            members(attr, a + ".", "type", "key", "value");
-            String type = text(attr.get("type"), a + ".type", true);
-            if (!types.contains(type)) {
-                throw invalid(a + ".type: must be one of " + new TreeSet<>(types));
-            }
-            String key = text(attr.get("key"), a + ".key", true);
-            if (!key.matches("[A-Za-z0-9_.\\-]{1,100}")) {
-                throw invalid(a + ".key: letters, digits, . - and _ only, at most 100");
-            }
-            String value = text(attr.get("value"), a + ".value", true);
-            if (value.startsWith("$") && !VARIABLES.contains(value)) {
-                throw invalid(a + ".value: unknown variable '" + shown(value) + "'; known: " + new TreeSet<>(
-                        VARIABLES));
-            }
-            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw invalid(a + ".value: no control characters");
-            }
-            attributes.add(new Attribute(type, key, value));
-        }
-        return attributes;
+        return BodyRules.attributes(node, at, types, VARIABLES, MAX_ATTRIBUTES, MAX_TEXT).stream()
+                .map(e -> new Attribute(e.type(), e.key(), e.value())).toList();
     }
 
     private static void object(JsonNode node, String at) {

@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
 import org.odomo.api.BodyRules;
 import org.odomo.api.JsonRequestBody;
@@ -344,40 +342,14 @@ final class RemoteReader {
     }
 
     private static List<Destination.Attribute> attributes(JsonNode node, String at, Set<String> types) {
-        if (node == null) {
-            return List.of();
-        }
-        if (!node.isArray() || node.size() > MAX_ATTRIBUTES) {
-            throw invalid(at + ": must be an array of at most " + MAX_ATTRIBUTES + " attributes");
-        }
         List<Destination.Attribute> attributes = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            String a = at + "[" + i + "]";
-            JsonNode attr = node.get(i);
-            object(attr, a);
-            members(attr, a + ".", "type", "key", "value");
-            String type = text(attr.get("type"), a + ".type", true);
-            if (!types.contains(type)) {
-                throw invalid(a + ".type: must be one of " + new TreeSet<>(types));
-            }
-            String key = text(attr.get("key"), a + ".key", true);
-            if (!key.matches("[A-Za-z0-9_.\\-]{1,100}")) {
-                throw invalid(a + ".key: letters, digits, . - and _ only, at most 100");
-            }
-            String value = text(attr.get("value"), a + ".value", true);
-            if (value.startsWith("$") && !VARIABLES.contains(value)) {
-                throw invalid(a + ".value: unknown variable '" + shown(value) + "'; known: " + new TreeSet<>(
-                        VARIABLES));
-            }
-            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw invalid(a + ".value: no control characters");
-            }
-            Destination.Attribute.Kind kind = switch (type) {
+        for (BodyRules.AttributeEntry e : BodyRules.attributes(node, at, types, VARIABLES, MAX_ATTRIBUTES, MAX_TEXT)) {
+            Destination.Attribute.Kind kind = switch (e.type()) {
                 case "Header" -> Destination.Attribute.Kind.HEADER;
                 case "Query" -> Destination.Attribute.Kind.QUERY;
                 default -> Destination.Attribute.Kind.BODY;
             };
-            attributes.add(new Destination.Attribute(kind, key, value));
+            attributes.add(new Destination.Attribute(kind, e.key(), e.value()));
         }
         return attributes;
     }
