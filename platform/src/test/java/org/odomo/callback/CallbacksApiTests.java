@@ -31,8 +31,8 @@ import org.odomo.delivery.DeliveryPolicy;
 import org.odomo.delivery.Destination;
 import org.odomo.oauth.Enrollment;
 import org.odomo.oauth.WebSession;
-import org.odomo.spec.ApiErrorFormat;
 import org.odomo.spec.KnownSpecDefect;
+import org.odomo.spec.Exchanges;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.vehicle.Brand;
@@ -164,21 +164,14 @@ class CallbacksApiTests {
         assertThat(r.statusCode()).as(where + " " + r.body()).isEqualTo(expected);
         OpenApiSpec.Operation op = spec.match(method, path)
                 .orElseThrow(() -> new AssertionError("not a published operation: " + method + " " + path));
-        if (expected < 300 && body != null) {
-            spec.validateRequest(op, json.readTree(body), true).forEach(p -> problems.add(where + " request -> " + p));
-        }
-        String served = r.headers().firstValue("Content-Type").orElse(null);
         JsonNode answer = null;
         if (r.statusCode() == 204) {
             assertThat(r.body()).as(where).isEmpty();
         } else {
             answer = json.readTree(r.body());
-            spec.validateResponse(op, r.statusCode(), served, answer, true)
-                    .forEach(p -> problems.add(where + " -> " + p));
-            if (r.statusCode() >= 400) {
-                ApiErrorFormat.validate(r.statusCode(), served, answer).forEach(p -> problems.add(where + " -> " + p));
-            }
         }
+        Exchanges.problems(spec, op, expected < 300 && body != null ? json.readTree(body) : null, r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(null), answer).forEach(p -> problems.add(where + " -> " + p));
         validated.computeIfAbsent(op.key(), k -> new TreeMap<>()).merge(r.statusCode(), 1, Integer::sum);
         return new Answer(r.statusCode(), answer, r.body());
     }

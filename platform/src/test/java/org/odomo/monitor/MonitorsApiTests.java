@@ -23,7 +23,7 @@ import org.odomo.apps.AppRegistry;
 import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.Enrollment;
 import org.odomo.oauth.WebSession;
-import org.odomo.spec.ApiErrorFormat;
+import org.odomo.spec.Exchanges;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.vehicle.Brand;
@@ -134,22 +134,15 @@ class MonitorsApiTests {
         assertThat(r.statusCode()).as(where + " " + r.body()).isEqualTo(expected);
         OpenApiSpec.Operation op = spec.match(method, path.replaceAll("\\?.*", ""))
                 .orElseThrow(() -> new AssertionError("not a published operation: " + method + " " + path));
-        List<String> problems = new ArrayList<>();
-        if (expected < 300 && body != null) {
-            problems.addAll(spec.validateRequest(op, json.readTree(body), true));
-        }
         JsonNode answer = null;
-        String served = r.headers().firstValue("Content-Type").orElse(null);
         if (r.statusCode() == 204) {
             assertThat(r.body()).as(where).isEmpty();
         } else {
             answer = json.readTree(r.body());
-            problems.addAll(spec.validateResponse(op, r.statusCode(), served, answer, true));
-            if (r.statusCode() >= 400) {
-                problems.addAll(ApiErrorFormat.validate(r.statusCode(), served, answer));
-            }
         }
-        assertThat(problems).as(where + " " + r.body()).isEmpty();
+        assertThat(Exchanges.problems(spec, op, expected < 300 && body != null ? json.readTree(body) : null,
+                r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), answer))
+                .as(where + " " + r.body()).isEmpty();
         return new Answer(r.statusCode(), answer);
     }
 

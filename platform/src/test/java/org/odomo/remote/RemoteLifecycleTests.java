@@ -43,6 +43,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
+import org.odomo.spec.Exchanges;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.support.EventConsumers;
@@ -208,13 +209,9 @@ class RemoteLifecycleTests {
             JsonNode answer = r.body().isEmpty() ? null : json.readTree(r.body());
             if (path.contains("/remotes") && !path.contains("/x-odomo-")) {
                 OpenApiSpec.Operation op = spec.match(method, path).orElseThrow();
-                List<String> problems = new ArrayList<>();
-                if (body != null) {
-                    problems.addAll(spec.validateRequest(op, json.readTree(body), true));
-                }
-                problems.addAll(spec.validateResponse(op, r.statusCode(),
-                        r.headers().firstValue("Content-Type").orElse(null), answer, true));
-                assertThat(problems).as(method + " " + path + " " + r.body()).isEmpty();
+                assertThat(Exchanges.problems(spec, op, body == null ? null : json.readTree(body), r.statusCode(),
+                        r.headers().firstValue("Content-Type").orElse(null), answer))
+                        .as(method + " " + path + " " + r.body()).isEmpty();
             }
             return answer;
         } catch (IOException e) {

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import org.odomo.apps.AppRegistration;
 import org.odomo.apps.AppRegistry;
 import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.Enrollment;
-import org.odomo.spec.ApiErrorFormat;
+import org.odomo.spec.Exchanges;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
 import org.odomo.vehicle.Brand;
@@ -137,17 +136,10 @@ class RemotesApiTests {
         assertThat(r.statusCode()).as(where + " " + r.body()).isEqualTo(expected);
         OpenApiSpec.Operation op = spec.match(method, path.replaceAll("\\?.*", ""))
                 .orElseThrow(() -> new AssertionError("not a published operation: " + method + " " + path));
-        List<String> problems = new ArrayList<>();
-        if (expected < 300 && body != null) {
-            problems.addAll(spec.validateRequest(op, json.readTree(body), true));
-        }
-        String served = r.headers().firstValue("Content-Type").orElse(null);
         JsonNode answer = json.readTree(r.body());
-        problems.addAll(spec.validateResponse(op, r.statusCode(), served, answer, true));
-        if (r.statusCode() >= 400) {
-            problems.addAll(ApiErrorFormat.validate(r.statusCode(), served, answer));
-        }
-        assertThat(problems).as(where + " " + r.body()).isEmpty();
+        assertThat(Exchanges.problems(spec, op, expected < 300 && body != null ? json.readTree(body) : null,
+                r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), answer))
+                .as(where + " " + r.body()).isEmpty();
         return new Answer(r.statusCode(), answer);
     }
 

@@ -42,6 +42,7 @@ import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
+import org.odomo.spec.Exchanges;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.support.EventConsumers;
 import org.odomo.vehicle.Brand;
@@ -246,13 +247,9 @@ abstract class SimulatedRemoteHarness {
             JsonNode answer = r.body().isEmpty() ? null : json.readTree(r.body());
             if (!path.contains("/x-odomo-") && !path.endsWith("/callbacks")) {
                 OpenApiSpec.Operation op = spec.match(method, path).orElseThrow();
-                List<String> problems = new ArrayList<>();
-                if (body != null) {
-                    problems.addAll(spec.validateRequest(op, json.readTree(body), true));
-                }
-                problems.addAll(spec.validateResponse(op, r.statusCode(),
-                        r.headers().firstValue("Content-Type").orElse(null), answer, true));
-                assertThat(problems).as(method + " " + path + " " + r.body()).isEmpty();
+                assertThat(Exchanges.problems(spec, op, body == null ? null : json.readTree(body), r.statusCode(),
+                        r.headers().firstValue("Content-Type").orElse(null), answer))
+                        .as(method + " " + path + " " + r.body()).isEmpty();
             }
             return answer;
         } catch (IOException e) {
