@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +124,6 @@ class Remotes {
      * for it, on whichever node they arrive.
      */
     Stored create(Scope scope, Vehicle vehicle, Request request, String body) {
-        List<Runnable> downlinks = new ArrayList<>();
         Stored created = tx.execute(s -> {
             Instant now = clock.instant();
             Link link = store.lockVehicle(vehicle.vin());
@@ -147,13 +145,12 @@ class Remotes {
             if (!navigation) {
                 a = move(a, RemoteStatus.CheckingVehicle, null, null, now);
             }
-            return check(a, vehicle, request, link, now, downlinks);
+            return check(a, vehicle, request, link, now);
         });
-        downlinks.forEach(Runnable::run);
         return created;
     }
 
-    private Stored check(Stored a, Vehicle vehicle, Request request, Link link, Instant now, List<Runnable> downlinks) {
+    private Stored check(Stored a, Vehicle vehicle, Request request, Link link, Instant now) {
         RemoteType type = request.type();
         if (!ConnectedService.remotesCoveredBy(vehicle.services()).contains(type)) {
             return fail(a, "MissingRights", now);
@@ -180,7 +177,7 @@ class Remotes {
                 && link.lastContactAt().isAfter(now.minus(settings.awakeFor()));
         if (awake || type == RemoteType.NAVIGATION) {
             // A navigation to a sleeping car waits for the car's next contact (no wake-up for it).
-            return send(a, now, downlinks);
+            return send(a, now);
         }
         String id = a.id();
         boolean wakingAlready = store.lockPending(a.vin()).stream()
@@ -193,7 +190,7 @@ class Remotes {
             }
             store.wakeUp(a.vin(), now, a.id());
             String vin = a.vin();
-            afterCommit(downlinks, () -> sendWakeUp(vin));
+            afterCommit(() -> sendWakeUp(vin));
         }
         return move(a, RemoteStatus.WakingUpVehicle, null, null, now);
     }
@@ -261,16 +258,14 @@ class Remotes {
      * acknowledged are sent again (all of them when it has just woken up, else those sent a while ago).
      */
     void contact(String vin, boolean justWoke, Instant now) {
-        List<Runnable> downlinks = new ArrayList<>();
         for (Stored a : store.lockPending(vin)) {
             if (a.status() == RemoteStatus.WakingUpVehicle) {
-                send(a, now, downlinks);
+                send(a, now);
             } else if (a.status() == RemoteStatus.SentToVehicle && !a.acknowledged()
                     && (justWoke || a.sentAt() == null || !a.sentAt().isAfter(now.minus(settings.resendAfter())))) {
-                resend(a, now, downlinks);
+                resend(a, now);
             }
         }
-        downlinks.forEach(Runnable::run);
     }
 
     void recordContacts(Map<String, Contact> contacts) {
@@ -292,7 +287,6 @@ class Remotes {
     int sweep(Instant now) {
         int timedOut = 0;
         while (true) {
-            List<Runnable> downlinks = new ArrayList<>();
             int[] counts = tx.execute(s -> {
                 List<Stored> due = store.lockDue(now, now.minus(settings.resendAfter()), SWEEP_PAGE);
                 int failed = 0;
@@ -301,12 +295,11 @@ class Remotes {
                         fail(a, "VehicleConnectionTimeout", now);
                         failed++;
                     } else {
-                        resend(a, now, downlinks);
+                        resend(a, now);
                     }
                 }
                 return new int[] {due.size(), failed};
             });
-            downlinks.forEach(Runnable::run);
             timedOut += counts[1];
             if (counts[0] < SWEEP_PAGE) {
                 return timedOut;
@@ -328,17 +321,17 @@ class Remotes {
         return move(a, RemoteStatus.Failed, cause, null, at);
     }
 
-    private Stored send(Stored a, Instant now, List<Runnable> downlinks) {
+    private Stored send(Stored a, Instant now) {
         Stored sent = move(with(a, a.status(), null, null, false, now, a.updatedAt()), RemoteStatus.SentToVehicle, null,
                 null, now);
-        afterCommit(downlinks, () -> sendCommand(sent));
+        afterCommit(() -> sendCommand(sent));
         return sent;
     }
 
-    private void resend(Stored a, Instant now, List<Runnable> downlinks) {
+    private void resend(Stored a, Instant now) {
         Stored again = with(a, a.status(), a.failureCause(), a.feedbackDetail(), false, now, now);
         store.update(again);
-        afterCommit(downlinks, () -> sendCommand(again));
+        afterCommit(() -> sendCommand(again));
     }
 
     /** Stores the transition and its notification; returns the action as it now is. */
@@ -385,7 +378,11 @@ class Remotes {
 
     // ---- downlinks
 
-    private static void afterCommit(List<Runnable> downlinks, Runnable send) {
+    /**
+     * Sends once the transaction that stored the action's new state commits: a downlink must never
+     * announce a state that a rollback takes back. Outside a transaction the state is stored already.
+     */
+    private static void afterCommit(Runnable send) {
         if (TransactionSynchronizationManager.isSynchronizationActive()
                 && TransactionSynchronizationManager.isActualTransactionActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -395,7 +392,7 @@ class Remotes {
                 }
             });
         } else {
-            downlinks.add(send);
+            send.run();
         }
     }
 
