@@ -3,6 +3,7 @@ package org.odomo.access;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
 import org.odomo.api.BodyRules;
+import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.stereotype.Service;
@@ -51,6 +52,31 @@ public class AccessDecisions {
 
     public FieldAccess fieldAccess(B2cCaller caller, Vehicle vehicle) {
         return new FieldAccess(caller.scopes(), vehicle);
+    }
+
+    /**
+     * What a fleet owner may see of a vehicle of its fleet: the scopes its contract covers, the
+     * data the model produces and the active services cover. The {@code endUser} profile (GDPR)
+     * also applies the car's privacy mode, as if no intermediary stood between its user and the
+     * app; the {@code fleet} profile does not, the fleet owner being the keeper of the car (what
+     * the car never uploaded is absent either way).
+     */
+    public FieldAccess fleetFieldAccess(B2bCaller caller, Vehicle vehicle, boolean endUserProfile) {
+        if (endUserProfile) {
+            return new FieldAccess(caller.contract(), vehicle);
+        }
+        return new FieldAccess(caller.contract(), vehicle.motorization(),
+                Vehicle.uploadableData(vehicle.services(), PrivacyMode.DATA_AND_LOCATION),
+                org.odomo.vehicle.ConnectedService.dataCoveredBy(vehicle.services()));
+    }
+
+    /** Refuses the call unless the fleet contract covers every one of these scopes (403). */
+    public void requireContract(B2bCaller caller, String... scopes) {
+        for (String scope : scopes) {
+            if (!caller.covers(scope)) {
+                throw new ApiException(ApiErrorCode.INSUFFICIENT_SCOPE, "the fleet contract does not cover " + scope);
+            }
+        }
     }
 
     /** Refuses the call unless the user granted the app every one of these scopes. */

@@ -27,7 +27,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Calls an app makes on its own behalf, before any user enrolled: the capability API
  * ({@code /connectedcar/v3/vehicle(s)/{vin}}). The app authenticates with its client id and
- * secret (HTTP Basic), and names itself in {@code client_id}.
+ * secret (HTTP Basic), and names itself in {@code client_id}. A fleet owner calls it with its
+ * B2B credentials (login and password, client id, client certificate).
  */
 @Configuration(proxyBeanMethods = false)
 class AppSecurityConfiguration {
@@ -35,10 +36,11 @@ class AppSecurityConfiguration {
     @Bean
     @Order(5)
     @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication
-    SecurityFilterChain appChain(HttpSecurity http, AppRegistry apps, CredentialGuard guard) throws Exception {
+    SecurityFilterChain appChain(HttpSecurity http, AppRegistry apps, CredentialGuard guard,
+            B2bSecurityConfiguration.PartnerAuthentication partners) throws Exception {
         http.securityMatcher("/connectedcar/v3/vehicle/*", "/connectedcar/v3/vehicles/*")
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .addFilterAfter(new AppCredentialsFilter(apps, guard), SecurityContextHolderFilter.class)
+                .addFilterAfter(new AppCredentialsFilter(apps, guard, partners), SecurityContextHolderFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
@@ -88,15 +90,25 @@ class AppSecurityConfiguration {
     static final class AppCredentialsFilter extends OncePerRequestFilter {
         private final AppRegistry apps;
         private final CredentialGuard guard;
+        private final B2bSecurityConfiguration.PartnerAuthentication partners;
 
-        AppCredentialsFilter(AppRegistry apps, CredentialGuard guard) {
+        AppCredentialsFilter(AppRegistry apps, CredentialGuard guard,
+                B2bSecurityConfiguration.PartnerAuthentication partners) {
             this.apps = apps;
             this.guard = guard;
+            this.partners = partners;
         }
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            if (partners.partnerLogin(request)) {
+                // a fleet owner, with its B2B credentials (certificate included)
+                if (partners.authenticate(request, response).isPresent()) {
+                    chain.doFilter(request, response);
+                }
+                return;
+            }
             String header = request.getHeader("Authorization");
             String clientId = null;
             String secret = null;

@@ -34,7 +34,7 @@ public final class FieldAccess {
                 ConnectedService.dataCoveredBy(vehicle.services()));
     }
 
-    private FieldAccess(Set<String> grantedScopes, Motorization motorization, Set<DataCategory> uploadable,
+    FieldAccess(Set<String> grantedScopes, Motorization motorization, Set<DataCategory> uploadable,
             Set<DataCategory> coveredByServices) {
         this.grantedScopes = grantedScopes;
         this.motorization = motorization;

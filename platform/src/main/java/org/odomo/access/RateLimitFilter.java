@@ -2,6 +2,7 @@ package org.odomo.access;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiErrorWriter;
@@ -31,15 +32,22 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimiter limiter;
+    /** The checked caller's client id (an app's or a partner's), empty when the request has none. */
+    private final Function<HttpServletRequest, Optional<String>> clientIdOf;
 
     RateLimitFilter(RateLimiter limiter) {
+        this(limiter, request -> ApiSecurityConfiguration.currentCaller(request).map(B2cCaller::clientId));
+    }
+
+    RateLimitFilter(RateLimiter limiter, Function<HttpServletRequest, Optional<String>> clientIdOf) {
         this.limiter = limiter;
+        this.clientIdOf = clientIdOf;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Optional<B2cCaller> caller = ApiSecurityConfiguration.currentCaller(request);
+        Optional<String> caller = clientIdOf.apply(request);
         if (caller.isEmpty()) {
             // not authenticated: the authorization filter refuses it, uncounted
             chain.doFilter(request, response);
@@ -47,9 +55,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
         }
         RateLimiter.Decision decision;
         try {
-            decision = limiter.tryAcquire(caller.get().clientId());
+            decision = limiter.tryAcquire(caller.get());
         } catch (DataAccessException e) {
-            log.error("cannot check the rate limits of {}", caller.get().clientId(), e);
+            log.error("cannot check the rate limits of {}", caller.get(), e);
             ApiErrorWriter.write(response, ApiErrorCode.UNAVAILABLE, "service temporarily unavailable");
             return;
         }

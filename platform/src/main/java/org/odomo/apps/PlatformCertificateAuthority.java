@@ -44,6 +44,34 @@ public class PlatformCertificateAuthority {
         return CertificateSigning.sign(csrPem, expectedLoginId, this::ca);
     }
 
+    /**
+     * Whether this CA issued the certificate and it is valid now: its signature verifies with the
+     * CA's key, its issuer is the CA and the current time is within its validity. Says nothing of
+     * whose it is (the caller compares its CN and serial with the account's).
+     */
+    public boolean issued(java.security.cert.X509Certificate certificate) {
+        java.security.cert.X509Certificate caCertificate = caCertificate();
+        try {
+            if (!certificate.getIssuerX500Principal().equals(caCertificate.getSubjectX500Principal())) {
+                return false;
+            }
+            certificate.verify(caCertificate.getPublicKey());
+            certificate.checkValidity();
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private volatile java.security.cert.X509Certificate caCertificate;
+
+    private java.security.cert.X509Certificate caCertificate() {
+        if (caCertificate == null) {
+            caCertificate = Certificates.parse(certificatePem());
+        }
+        return caCertificate;
+    }
+
     /** A signed client certificate. */
     public record IssuedCertificate(String certificatePem, String serialHex) {
     }

@@ -17,6 +17,11 @@ public record DeliveryOwner(Kind kind, String key) {
         Objects.requireNonNull(key);
     }
 
+    /** A partner's fleet of the B2B API: its fleet monitors and remote callbacks. */
+    public static DeliveryOwner fleet(String fleetId) {
+        return new DeliveryOwner(Kind.FLEET, fleetId);
+    }
+
     /** The (user, app) pair of the B2C API: the account and the app's client id. */
     public static DeliveryOwner endUserApp(long accountId, String clientId) {
         return new DeliveryOwner(Kind.END_USER_APP, accountId + "/" + clientId);

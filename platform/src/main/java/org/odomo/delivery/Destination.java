@@ -14,9 +14,34 @@ import java.util.Objects;
  * @param channel    how messages reach the receiver
  * @param attributes the owner's headers, body members and query parameters, with variables
  * @param policy     when to retry and how to batch
+ * @param format     the body the receiver expects: the B2C {@code Message} (a JSON array of them
+ *                   for a batch) or the B2B event list ({@code MonitorEvents}, {@code RemoteEvents})
  */
 public record Destination(String id, DeliveryOwner owner, String label, State state, Channel channel,
-        List<Attribute> attributes, DeliveryPolicy policy) {
+        List<Attribute> attributes, DeliveryPolicy policy, Format format) {
+
+    /** A destination of the B2C API (bodies in the end-user {@code Message} format). */
+    public Destination(String id, DeliveryOwner owner, String label, State state, Channel channel,
+            List<Attribute> attributes, DeliveryPolicy policy) {
+        this(id, owner, label, state, channel, attributes, policy, Format.END_USER_MESSAGE);
+    }
+
+    /** The body a receiver gets. */
+    public enum Format {
+        /**
+         * The B2C webhook template: one {@code Message} per notification, a JSON array of them for
+         * a batch, header and query attributes on single messages only.
+         */
+        END_USER_MESSAGE,
+        /**
+         * The B2B webhook template: one object with the destination's id ({@code monitorId} for a
+         * monitor, {@code callbackId} for a remote callback), its body attributes and the list of
+         * {@code events} (one, or a batch); header and query attributes on every delivery. Each
+         * event is the notification's event as the producer built it ({@code vin},
+         * {@code fleetId}, {@code eventDate}...).
+         */
+        FLEET_EVENTS
+    }
 
     public Destination {
         Objects.requireNonNull(id);
@@ -26,6 +51,7 @@ public record Destination(String id, DeliveryOwner owner, String label, State st
         Objects.requireNonNull(channel);
         attributes = List.copyOf(attributes);
         Objects.requireNonNull(policy);
+        Objects.requireNonNull(format);
     }
 
     public enum State {

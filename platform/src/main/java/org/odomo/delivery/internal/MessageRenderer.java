@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.odomo.delivery.Destination;
+import org.odomo.delivery.Notification;
 import org.odomo.delivery.Destination.Attribute;
 
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,9 @@ final class MessageRenderer {
     }
 
     static Rendered single(Destination destination, OutboxStore.Stored n) {
+        if (destination.format() == Destination.Format.FLEET_EVENTS) {
+            return fleetEvents(destination, List.of(n));
+        }
         Map<String, String> variables = variables(destination, n);
         ObjectNode message = message(destination, n, variables);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -54,6 +58,9 @@ final class MessageRenderer {
     }
 
     static Rendered batch(Destination destination, List<OutboxStore.Stored> notifications) {
+        if (destination.format() == Destination.Format.FLEET_EVENTS) {
+            return fleetEvents(destination, notifications);
+        }
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
         List<JsonNode> messages = new ArrayList<>();
         for (OutboxStore.Stored n : notifications) {
@@ -62,6 +69,36 @@ final class MessageRenderer {
             messages.add(m);
         }
         return new Rendered(JSON.writeValueAsString(array), Map.of(), Map.of(), messages);
+    }
+
+    /**
+     * The B2B body: {@code {monitorId | callbackId, attributes, events}}. Header, query and body
+     * attributes take their variables from the first notification: those of the monitor or callback
+     * are the same for all, and a per-vehicle one ({@code $Vin}) names the first event's vehicle.
+     */
+    private static Rendered fleetEvents(Destination destination, List<OutboxStore.Stored> notifications) {
+        OutboxStore.Stored first = notifications.get(0);
+        Map<String, String> variables = variables(destination, first);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put(first.kind() == Notification.Kind.MONITOR ? "monitorId" : "callbackId", destination.id());
+        ArrayNode attributes = body.putArray("attributes");
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (Attribute a : allAttributes(destination, first)) {
+            String value = substitute(a.value(), variables);
+            switch (a.kind()) {
+                case BODY -> attributes.addObject().put("key", a.key()).put("value", value);
+                case HEADER -> headers.put(a.key(), value);
+                case QUERY -> query.put(a.key(), value);
+            }
+        }
+        ArrayNode events = body.putArray("events");
+        for (OutboxStore.Stored n : notifications) {
+            ObjectNode event = (ObjectNode) JSON.readTree(n.event());
+            event.put(NOTIFICATION_ID, n.id().toString());
+            events.add(event);
+        }
+        return new Rendered(JSON.writeValueAsString(body), headers, query, List.of(body));
     }
 
     private static ObjectNode message(Destination destination, OutboxStore.Stored n, Map<String, String> variables) {
