@@ -24,13 +24,21 @@ public final class Links {
     }
 
     static String href(String clientId, String path, java.util.Map<String, String> query) {
+        return href(BASE, clientId, path, query);
+    }
+
+    /**
+     * A link below another base of the platform's APIs (the B2B API's {@code /connectedcar/v3}),
+     * with the caller's {@code client_id} and the query parameters given (null values left out).
+     */
+    public static String href(String base, String clientId, String path, java.util.Map<String, String> query) {
         if (query == null && isUnreserved(clientId, false) && isUnreserved(path, true)) {
             // Nothing to encode: the common case, without parsing and re-encoding a URI per link.
-            return contextUrl() + BASE + path + "?client_id=" + clientId;
+            return contextUrl() + base + path + "?client_id=" + clientId;
         }
         UriComponentsBuilder b = (RequestContextHolder.getRequestAttributes() == null
                 ? UriComponentsBuilder.newInstance() : ServletUriComponentsBuilder.fromCurrentContextPath())
-                .path(BASE + path)
+                .path(base + path)
                 .queryParam("client_id", clientId);
         if (query != null) {
             query.forEach((k, v) -> {
