@@ -67,7 +67,7 @@ public class FleetDirectory {
             throw new InvalidRequestException("description: at most 1000 characters");
         }
         String id = UUID.randomUUID().toString();
-        Instant now = clock.instant();
+        Instant now = now();
         jdbc.sql("INSERT INTO fleet (id, partner_id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .params(id, partnerId, name.trim(), text.trim(), Timestamp.from(now), Timestamp.from(now)).update();
         return find(id).orElseThrow();
@@ -99,7 +99,7 @@ public class FleetDirectory {
         if (current.isPresent() && current.get().fleetId().equals(fleetId)) {
             return current.get();
         }
-        Instant now = clock.instant();
+        Instant now = now();
         current.ifPresent(m -> end(m, now));
         jdbc.sql("INSERT INTO fleet_vehicle (vin, fleet_id, joined_at) VALUES (?, ?, ?)")
                 .params(vin, fleetId, Timestamp.from(now)).update();
@@ -119,10 +119,15 @@ public class FleetDirectory {
         if (current.isEmpty()) {
             return false;
         }
-        end(current.get(), clock.instant());
+        end(current.get(), now());
         memberships.invalidate(vin);
         events.publishEvent(new FleetMembershipChanged(vin, fleetId, null));
         return true;
+    }
+
+    /** Now, at the precision the database keeps (microseconds), so that what is returned is what is read back. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private void end(Membership m, Instant now) {

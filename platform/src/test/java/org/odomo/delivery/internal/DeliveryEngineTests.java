@@ -406,6 +406,53 @@ class DeliveryEngineTests {
         assertThat(ids(RECEIVER.receivedAt("/batch").get(1))).isEqualTo(full);
     }
 
+    @Test
+    void aFleetDestinationGetsTheB2bEventListWithItsAttributesOnEveryDeliveryBatchedOrNot() {
+        OpenApiSpec b2bTemplate = new OpenApiSpec("api-b2b-webhook-template-v3.yaml", "");
+        OpenApiSpec.Operation monitorWebhook = b2bTemplate.operations().stream()
+                .filter(o -> o.path().equals("/monitors/webhook")).findFirst().orElseThrow();
+        Destination d = new Destination("fleet-monitor-1", DeliveryOwner.fleet("fleet-1"), "", Destination.State.RUNNING,
+                new Destination.Webhook(RECEIVER.uri("/fleet")), List.of(
+                        new Attribute(Attribute.Kind.BODY, "team", "night shift"),
+                        new Attribute(Attribute.Kind.HEADER, "Authorization", "Bearer fleet-secret"),
+                        new Attribute(Attribute.Kind.QUERY, "monitor", "$MonitorID")),
+                new DeliveryPolicy(DeliveryPolicy.Retry.BOUNDED, 1, Duration.ofSeconds(30), Duration.ofDays(3), 2,
+                        Duration.ofMinutes(1)), Destination.Format.FLEET_EVENTS);
+        destinations.put(d);
+        Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        List<ObjectNode> events = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (String vin : List.of("VR3FLEETVIN000001", "VR3FLEETVIN000002")) {
+            // a B2B MonitorEvent as api-b2b-webhook-template-v3.yaml describes it
+            ObjectNode event = JSON.createObjectNode();
+            event.put("fleetId", "fleet-1");
+            event.put("vin", vin);
+            event.put("eventDate", at.toString());
+            ObjectNode value = event.putArray("values").addObject();
+            value.put("data", "vehicle.odometer");
+            events.add(event);
+            ids.add(outbox.enqueue(new Notification("fleet-monitor-1", "fleet-monitor-1", at,
+                    Notification.Kind.MONITOR, event, Map.of("Vin", vin, "MonitorID", "fleet-monitor-1"))));
+        }
+        // a batch of two: sent when its size is reached, before its window ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> RECEIVER.receivedAt("/fleet").size() == 1);
+        HttpReceiver.Received r = RECEIVER.receivedAt("/fleet").get(0);
+        assertThat(r.header("Authorization")).isEqualTo("Bearer fleet-secret");
+        assertThat(r.query()).isEqualTo("monitor=fleet-monitor-1");
+        ObjectNode expected = JSON.createObjectNode();
+        expected.put("monitorId", "fleet-monitor-1");
+        expected.putArray("attributes").addObject().put("key", "team").put("value", "night shift");
+        var list = expected.putArray("events");
+        for (int i = 0; i < 2; i++) {
+            list.add(events.get(i).deepCopy().put("notificationId", ids.get(i).toString()));
+        }
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body).isEqualTo(expected);
+        ObjectNode published = ((ObjectNode) body).deepCopy();
+        published.get("events").forEach(e -> ((ObjectNode) e).remove("notificationId"));
+        assertThat(b2bTemplate.validateRequestBody(monitorWebhook, "application/json", published, true)).isEmpty();
+    }
+
     static List<String> ids(HttpReceiver.Received r) {
         List<String> ids = new ArrayList<>();
         JSON.readTree(r.body()).forEach(m -> ids.add(m.path("notificationId").stringValue()));
