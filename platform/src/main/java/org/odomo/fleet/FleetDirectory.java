@@ -86,9 +86,20 @@ public class FleetDirectory {
                 .query(FleetDirectory::map).list();
     }
 
-    /** Puts the vehicle in the fleet, moving it out of the one it was in, if any. */
+    /** Puts the vehicle in the fleet from now on, moving it out of the one it was in, if any. */
     @Transactional
     public Membership addVehicle(String fleetId, String vin) {
+        return addVehicle(fleetId, vin, null);
+    }
+
+    /**
+     * Puts the vehicle in the fleet, the fleet seeing its data from {@code since} (null: now): an
+     * operator onboarding a company's own cars with the history they already sent. The periods of
+     * fleets never overlap: {@code since} is not in the future, nor before the end of an earlier
+     * membership; a car moved from another fleet leaves it at {@code since}.
+     */
+    @Transactional
+    public Membership addVehicle(String fleetId, String vin, Instant since) {
         find(fleetId).orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no fleet " + fleetId));
         if (vin == null || !Vin.isValid(vin) || vehicles.find(vin).isEmpty()) {
             throw new ApiException(ApiErrorCode.NOT_FOUND, "no vehicle " + vin);
@@ -100,12 +111,25 @@ public class FleetDirectory {
             return current.get();
         }
         Instant now = now();
-        current.ifPresent(m -> end(m, now));
+        Instant from = since == null ? now : since.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        if (from.isAfter(now)) {
+            throw new InvalidRequestException("since is in the future");
+        }
+        Instant earliest = jdbc.sql("SELECT MAX(left_at) FROM fleet_vehicle_past WHERE vin = ?").param(vin)
+                .query((rs, n) -> rs.getTimestamp(1) == null ? Instant.EPOCH : rs.getTimestamp(1).toInstant()).single();
+        if (current.isPresent() && current.get().joinedAt().isAfter(earliest)) {
+            earliest = current.get().joinedAt();
+        }
+        if (from.isBefore(earliest)) {
+            throw new InvalidRequestException("since " + from + " is before " + earliest
+                    + ", when the vehicle's earlier fleet membership began or ended: fleets never share a period");
+        }
+        current.ifPresent(m -> end(m, from));
         jdbc.sql("INSERT INTO fleet_vehicle (vin, fleet_id, joined_at) VALUES (?, ?, ?)")
-                .params(vin, fleetId, Timestamp.from(now)).update();
+                .params(vin, fleetId, Timestamp.from(from)).update();
         memberships.invalidate(vin);
         events.publishEvent(new FleetMembershipChanged(vin, current.map(Membership::fleetId).orElse(null), fleetId));
-        return new Membership(vin, fleetId, now);
+        return new Membership(vin, fleetId, from);
     }
 
     /** Takes the vehicle out of the fleet; false when it was not in it. */

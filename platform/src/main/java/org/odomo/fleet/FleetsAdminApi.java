@@ -56,10 +56,22 @@ class FleetsAdminApi {
         return fleets.members(fleetId, null, after, PAGE).stream().map(FleetsAdminApi::view).toList();
     }
 
-    /** Puts the vehicle in the fleet, moving it out of any other. */
+    /**
+     * Puts the vehicle in the fleet, moving it out of any other; {@code since} (RFC 3339) lets the
+     * fleet see the data the car sent from then on (default: now).
+     */
     @PutMapping("/admin/v1/fleets/{fleetId}/vehicles/{vin}")
-    Map<String, Object> add(@PathVariable String fleetId, @PathVariable String vin) {
-        return view(fleets.addVehicle(fleetId, vin));
+    Map<String, Object> add(@PathVariable String fleetId, @PathVariable String vin,
+            @RequestParam(required = false) String since) {
+        java.time.Instant from = null;
+        if (since != null) {
+            try {
+                from = java.time.OffsetDateTime.parse(since).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "since is not an RFC 3339 date-time");
+            }
+        }
+        return view(fleets.addVehicle(fleetId, vin, from));
     }
 
     @DeleteMapping("/admin/v1/fleets/{fleetId}/vehicles/{vin}")

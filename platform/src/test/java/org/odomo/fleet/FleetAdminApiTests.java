@@ -165,6 +165,22 @@ class FleetAdminApiTests {
                 .isEqualTo(204);
         assertThat(fleets.membership(vin)).isEmpty();
         assertThat(listener.changes).contains(new FleetMembershipChanged(vin, b, null));
+        // joining with the history it already sent, but never over an earlier fleet's period
+        String ended = jdbc.sql("SELECT MAX(left_at) FROM fleet_vehicle_past WHERE vin = ?").param(vin)
+                .query(java.sql.Timestamp.class).single().toInstant().toString();
+        HttpResponse<String> overlapping = send("PUT", "/admin/v1/fleets/" + a + "/vehicles/" + vin + "?since="
+                + java.time.Instant.parse(ended).minusSeconds(1), null, null, OPERATOR);
+        assertThat(overlapping.statusCode()).as(overlapping.body()).isEqualTo(400);
+        assertThat(send("PUT", "/admin/v1/fleets/" + a + "/vehicles/" + vin + "?since="
+                + java.time.Instant.now().plusSeconds(3600), null, null, OPERATOR).statusCode()).isEqualTo(400);
+        assertThat(send("PUT", "/admin/v1/fleets/" + a + "/vehicles/" + vin + "?since=yesterday", null, null,
+                OPERATOR).statusCode()).isEqualTo(400);
+        assertThat(fleets.membership(vin)).isEmpty();
+        HttpResponse<String> backdated = send("PUT", "/admin/v1/fleets/" + a + "/vehicles/" + vin + "?since=" + ended,
+                null, null, OPERATOR);
+        assertThat(backdated.statusCode()).as(backdated.body()).isEqualTo(200);
+        assertThat(json.readTree(backdated.body()).path("joinedAt").stringValue()).isEqualTo(ended);
+
         // unknown vehicle or fleet
         assertThat(send("PUT", "/admin/v1/fleets/" + a + "/vehicles/VR3UNKNOWNVIN0001", null, null, OPERATOR)
                 .statusCode()).isEqualTo(404);
