@@ -172,6 +172,9 @@ final class Behaviour {
         if (t.rareAt <= now) {
             rare(t, now);
         }
+        if (t.trackAt <= now) {
+            track(t, now);
+        }
         if (t.sleepAt() <= now) {
             out.send(t, now, MessageType.LIFECYCLE, "lifecycle", lifecycle("Asleep"), null);
             t.awake = false;
@@ -217,6 +220,17 @@ final class Behaviour {
             planNextTrip(t, now);
         }
         scheduleRare(t, now);
+    }
+
+    /** A stolen car's position report: it stays awake and says where it is every tracking period. */
+    void track(Twin t, long now) {
+        if (!t.stolen) {
+            t.trackAt = Twin.NEVER;
+            return;
+        }
+        wake(t, now);
+        telemetry(t, now, Samples.POSITION | Samples.IGNITION | Samples.KINETIC, true);
+        t.trackAt = now + t.trackingPeriod();
     }
 
     /** The platform's wake-up SMS: Awake and a fresh sample, whatever the state. */
@@ -378,6 +392,12 @@ final class Behaviour {
     private void depart(Twin t, long now) {
         t.tripAt = Twin.NEVER;
         if (t.mode != Twin.PARKED) {
+            return;
+        }
+        if (t.immobilized) {
+            // The immobilizer keeps the engine off: no trip, the ignition stays off, and the driver
+            // tries again at the next planned departure.
+            planNextTrip(t, now);
             return;
         }
         wake(t, now);
