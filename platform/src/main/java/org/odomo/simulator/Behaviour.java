@@ -389,17 +389,27 @@ final class Behaviour {
         return true;
     }
 
+    /** How often, and how many times, a driver tries to start an immobilized car before giving up. */
+    static final long START_RETRY_SECONDS = 30;
+    static final int START_TRIES = 10;
+
     private void depart(Twin t, long now) {
         t.tripAt = Twin.NEVER;
         if (t.mode != Twin.PARKED) {
             return;
         }
         if (t.immobilized) {
-            // The immobilizer keeps the engine off: no trip, the ignition stays off, and the driver
-            // tries again at the next planned departure.
-            planNextTrip(t, now);
+            // The immobilizer keeps the engine off: no trip, the ignition stays off. The driver
+            // tries again a little later a few times, then gives up until the next planned trip.
+            if (++t.startTries < START_TRIES) {
+                t.tripAt = now + START_RETRY_SECONDS;
+            } else {
+                t.startTries = 0;
+                planNextTrip(t, now);
+            }
             return;
         }
+        t.startTries = 0;
         wake(t, now);
         t.precondAt = Twin.NEVER;
         if (t.preconditioning()) {

@@ -212,6 +212,8 @@ final class Twin {
     long lightsUntil;
     /** The immobilizer is on: the engine does not start (a fleet owner's remote set it). */
     boolean immobilized;
+    /** How many times in a row the driver tried to start it while immobilized. */
+    byte startTries;
     /** Declared stolen: the car stays awake and reports its position every tracking period. */
     boolean stolen;
     /** Tracking periods, seconds, with the ignition on and off. */
