@@ -55,6 +55,8 @@ import tools.jackson.databind.node.ObjectNode;
 class FleetRemoteCallbacksApi {
 
     static final Pattern ID = Pattern.compile("[0-9a-fA-F_-]{1,64}");
+    /** Remote callbacks are reusable: a fleet needs a handful, never thousands. */
+    static final int MAX_PER_FLEET = 100;
 
     private final FleetRemoteCallbacks callbacks;
     private final RemoteStore remotes;
@@ -121,8 +123,13 @@ class FleetRemoteCallbacksApi {
         JsonNode json = JsonRequestBody.read(body, FleetRemoteCallbacks.MAX_BODY_BYTES);
         Subscription s = checked(caller, json);
         String id = UUID.randomUUID().toString();
-        tx.executeWithoutResult(t -> callbacks.insert(id, fleet.id(), s, RemoteMessages.JSON.writeValueAsString(json),
-                clock.instant()));
+        tx.executeWithoutResult(t -> {
+            if (callbacks.count(fleet.id(), Set.of()) >= MAX_PER_FLEET) {
+                throw new ApiException(ApiErrorCode.FORBIDDEN, "this fleet already has " + MAX_PER_FLEET
+                        + " remote callbacks, the most allowed: delete one first");
+            }
+            callbacks.insert(id, fleet.id(), s, RemoteMessages.JSON.writeValueAsString(json), clock.instant());
+        });
         return ok(HttpStatus.OK, ref(caller, fleet.id(), id, Status.Running));
     }
 

@@ -15,7 +15,9 @@ import java.util.UUID;
 
 import org.odomo.events.VehicleDataReceived;
 import org.odomo.events.VehicleEvent;
+import org.odomo.fleet.FleetMembershipChanged;
 import org.odomo.fleet.StolenStates;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -53,9 +55,11 @@ class StolenDeclarations implements StolenStates {
             + " ended_at, created_at, updated_at";
 
     private final JdbcClient jdbc;
+    private final java.time.Clock clock;
 
-    StolenDeclarations(JdbcClient jdbc) {
+    StolenDeclarations(JdbcClient jdbc, Optional<java.time.Clock> clock) {
         this.jdbc = jdbc;
+        this.clock = clock.orElse(java.time.Clock.systemUTC());
     }
 
     @Override
@@ -148,6 +152,22 @@ class StolenDeclarations implements StolenStates {
     }
 
     private record Opened(String id, Instant startedAt) {
+    }
+
+    /**
+     * A vehicle left the fleet that declared it stolen: that fleet can no longer follow or withdraw
+     * the declaration, so it is closed (the vehicle is not told; its new keeper declares it again if
+     * need be). Otherwise the car's user could never send a remote again.
+     */
+    @EventListener
+    void on(FleetMembershipChanged changed) {
+        if (changed.previousFleetId() == null) {
+            return;
+        }
+        Timestamp now = ts(clock.instant());
+        jdbc.sql("UPDATE stolen_declaration SET state = 'Closed', ended_at = ?, updated_at = ? WHERE vin = ?"
+                + " AND fleet_id = ? AND state <> 'Closed'").params(now, now, changed.vin(), changed.previousFleetId())
+                .update();
     }
 
     /** The open declaration of each of these vehicles that has one, by VIN. */

@@ -587,6 +587,28 @@ class FleetRemotesApiTests {
         call(owner, "GET", stolenBase + "/no-such", null, 404);
     }
 
+    @Test
+    void aDeclarationEndsWhenTheVehicleLeavesTheFleetThatMadeIt() {
+        Car c = car(fleet, null);
+        String cbid = callback(owner, fleet, "/leaves", "[\"Stolen\"]", null);
+        String declare = call(owner, "POST", remotes(fleet, c, cbid), "{\"stolen\": {\"stolen\": true}}", 202)
+                .path("remoteActionId").asString();
+        command(c, declare);
+        done(c, declare, "Success");
+        assertThat(stolenStates.stolen(c.vin())).isTrue();
+        String stolenBase = "/fleets/" + fleet.id() + "/vehicles/" + c.id() + "/stolen";
+        String sid = call(owner, "GET", stolenBase, null, 200).path("_embedded").path("stolen").get(0).path("id")
+                .asString();
+        fleets.addVehicle(otherFleet.id(), c.vin());
+        assertThat(stolenStates.stolen(c.vin())).isFalse();
+        // The fleet that declared it no longer reaches the vehicle; the other partner sees no declaration of its own.
+        call(owner, "GET", stolenBase + "/" + sid, null, 403);
+        assertThat(call(other, "GET", "/fleets/" + otherFleet.id() + "/vehicles/" + c.id() + "/stolen", null, 200)
+                .path("total").asInt()).isZero();
+        assertThat(jdbc.sql("SELECT state FROM stolen_declaration WHERE id = ?").param(sid).query(String.class)
+                .single()).isEqualTo("Closed");
+    }
+
     JsonNode b2c(String token, App app, String method, String path, String body, int expected) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/connectedcar/v4"
                 + path + "?client_id=" + app.clientId())).header("x-introspect-realm", Brand.PEUGEOT.realm())
