@@ -357,7 +357,7 @@ class Remotes {
         record(moved, store.nextSeq(a.id()), to, cause, feedback, at);
         if (to.done() && a.scope().fleet() && a.action().equals("stolen")) {
             stolen.actionDone(a.vin(), a.id(), RemoteMessages.params(a.body(), a.action()), to != RemoteStatus.Failed,
-                    at);
+                    cause, at);
         }
         return new Stored(moved.id(), moved.scope(), moved.vin(), moved.action(), moved.body(), moved.status(),
                 moved.failureCause(), moved.feedbackDetail(), moved.acknowledged(), moved.sentAt(), moved.deadlineAt(),

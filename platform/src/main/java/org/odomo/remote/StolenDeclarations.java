@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Stolen-vehicle declarations and the positions a vehicle reports while declared stolen. A fleet
  * remote {@code stolen: {stolen: true}} opens one when it is accepted ({@code Declared}); the
- * vehicle's success turns it to {@code Tracking}, its failure closes it; a {@code stolen: false}
+ * vehicle's success turns it to {@code Tracking}, its refusal closes it (a time-out leaves it
+ * declared); a {@code stolen: false}
  * that the vehicle carries out closes it; a {@code trackingPeriod} the vehicle carries out is
  * recorded on it. Everything is in the database and written in the transaction of the remote
  * action that causes it, under the vehicle's remote lock: any node answers {@link #stolen}.
@@ -89,16 +90,20 @@ class StolenDeclarations implements StolenStates {
      *
      * @param params    its {@code RemoteStolen} member
      * @param succeeded whether the vehicle carried it out ({@code Success} or {@code AlreadyDone})
+     * @param cause     the failure cause, when it failed
      */
-    void actionDone(String vin, String remoteId, JsonNode params, boolean succeeded, Instant at) {
+    void actionDone(String vin, String remoteId, JsonNode params, boolean succeeded, String cause, Instant at) {
         if (params.has("stolen")) {
             if (params.get("stolen").asBoolean()) {
                 if (succeeded) {
-                    jdbc.sql("UPDATE stolen_declaration SET state = 'Tracking', updated_at = ? WHERE opened_by = ?"
-                            + " AND state = 'Declared'").params(ts(at), remoteId).update();
-                } else {
+                    // The declaration this action or an earlier one opened: the car tracks now.
+                    jdbc.sql("UPDATE stolen_declaration SET state = 'Tracking', updated_at = ? WHERE vin = ?"
+                            + " AND state = 'Declared'").params(ts(at), vin).update();
+                } else if (!"VehicleConnectionTimeout".equals(cause)) {
+                    // The car refused it. A car out of reach stays declared: being out of reach is what
+                    // a stolen car often is, and the fleet owner may send the declaration again.
                     jdbc.sql("UPDATE stolen_declaration SET state = 'Closed', ended_at = ?, updated_at = ?"
-                            + " WHERE opened_by = ? AND state <> 'Closed'").params(ts(at), ts(at), remoteId).update();
+                            + " WHERE opened_by = ? AND state = 'Declared'").params(ts(at), ts(at), remoteId).update();
                 }
             } else if (succeeded) {
                 jdbc.sql("UPDATE stolen_declaration SET state = 'Closed', ended_at = ?, updated_at = ? WHERE vin = ?"

@@ -110,6 +110,8 @@ class FleetRemotesApiTests {
     AccountManagement accounts;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    Remotes engine;
 
     final OpenApiSpec spec = new OpenApiSpec("api-b2b.yaml", B2bClient.BASE);
     final OpenApiSpec template = new OpenApiSpec("api-b2b-webhook-template-v3.yaml", "");
@@ -585,6 +587,45 @@ class FleetRemotesApiTests {
         call(other, "GET", stolenBase, null, 403);
         call(other, "GET", stolenBase + "/" + sid + "/waypoints", null, 403);
         call(owner, "GET", stolenBase + "/no-such", null, 404);
+    }
+
+    @Test
+    void aDeclarationOutOfReachStaysDeclaredAndOneTheCarRefusesIsClosed() {
+        Car silent = car(fleet, null);
+        Car refusing = car(fleet, null);
+        String cbid = callback(owner, fleet, "/reach-stolen", "[\"Stolen\"]", null);
+        String first = call(owner, "POST", remotes(fleet, silent, cbid), "{\"stolen\": {\"stolen\": true}}", 202)
+                .path("remoteActionId").asString();
+        command(silent, first);
+        // The car never answers: the action times out, the declaration stands.
+        engine.sweep(Instant.now().plus(Duration.ofMinutes(3)));
+        JsonNode timedOut = call(owner, "GET", remotes(fleet, silent, cbid) + "/" + first, null, 200);
+        assertThat(timedOut.path("status").asString()).isEqualTo("Failed");
+        assertThat(timedOut.path("failureCause").asString()).isEqualTo("VehicleConnectionTimeout");
+        assertThat(stolenStates.stolen(silent.vin())).isTrue();
+        String silentBase = "/fleets/" + fleet.id() + "/vehicles/" + silent.id() + "/stolen";
+        JsonNode declared = call(owner, "GET", silentBase, null, 200);
+        assertThat(declared.path("total").asInt()).isEqualTo(1);
+        assertThat(declared.path("_embedded").path("stolen").get(0).path("state").asBoolean()).isTrue();
+        String sid = declared.path("_embedded").path("stolen").get(0).path("id").asString();
+        // Declared again, the car answers: the same declaration is tracked.
+        String again = call(owner, "POST", remotes(fleet, silent, cbid), "{\"stolen\": {\"stolen\": true}}", 202)
+                .path("remoteActionId").asString();
+        command(silent, again);
+        done(silent, again, "Success");
+        assertThat(call(owner, "GET", silentBase, null, 200).path("total").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT state FROM stolen_declaration WHERE id = ?").param(sid).query(String.class)
+                .single()).isEqualTo("Tracking");
+
+        String refused = call(owner, "POST", remotes(fleet, refusing, cbid), "{\"stolen\": {\"stolen\": true}}", 202)
+                .path("remoteActionId").asString();
+        command(refusing, refused);
+        done(refusing, refused, "Failed");
+        assertThat(stolenStates.stolen(refusing.vin())).isFalse();
+        JsonNode closed = call(owner, "GET", "/fleets/" + fleet.id() + "/vehicles/" + refusing.id() + "/stolen", null,
+                200).path("_embedded").path("stolen").get(0);
+        assertThat(closed.path("state").asBoolean()).isFalse();
+        assertThat(closed.path("endAt").isString()).isTrue();
     }
 
     @Test
