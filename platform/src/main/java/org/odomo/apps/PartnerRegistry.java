@@ -92,7 +92,7 @@ public class PartnerRegistry {
                     + Scopes.ALL);
         }
         for (String scope : contract) {
-            if (scope == null || !Scopes.isKnown(scope)) {
+            if (scope == null || !Scopes.isKnown(scope) && !Scopes.FLEET_ONLY.contains(scope)) {
                 throw new InvalidRequestException("contract: unknown scope " + scope + "; known: " + Scopes.ALL);
             }
         }

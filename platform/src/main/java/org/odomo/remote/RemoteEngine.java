@@ -39,9 +39,12 @@ class RemoteEngine implements VehicleEventConsumer {
     private final RemoteProperties settings;
     private final TaskScheduler scheduler;
     private final Clock clock;
+    private final StolenDeclarations stolen;
 
-    RemoteEngine(Remotes remotes, RemoteProperties settings, TaskScheduler scheduler, Optional<Clock> clock) {
+    RemoteEngine(Remotes remotes, RemoteProperties settings, TaskScheduler scheduler, Optional<Clock> clock,
+            StolenDeclarations stolen) {
         this.remotes = remotes;
+        this.stolen = stolen;
         this.settings = settings;
         this.scheduler = scheduler;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -78,6 +81,7 @@ class RemoteEngine implements VehicleEventConsumer {
                         p.receivedAt());
             }
         }
+        stolen.positions(batch);
         Instant now = clock.instant();
         for (String vin : remotes.withPending(contacts.keySet())) {
             if (!contacts.get(vin).asleep()) {

@@ -20,9 +20,12 @@ final class RemoteMessages {
     private RemoteMessages() {
     }
 
-    static Request request(String body) {
-        return REQUESTS.get(body, b -> {
-            JsonNode json = JSON.readTree(b);
+    static Request request(String body, boolean fleet) {
+        return REQUESTS.get((fleet ? "F" : "C") + body, b -> {
+            JsonNode json = JSON.readTree(body);
+            if (fleet) {
+                return RemoteReader.readFleet(json);
+            }
             // It was accepted with the callback's channel, which its callbackAttributes name if it has any.
             String channel = "webhook";
             for (String c : List.of("webhook", "websocket", "pushnotif")) {

@@ -33,6 +33,13 @@ final class RemoteReader {
     static final int MAX_PROGRAMS = 4;
     static final List<String> ACTIONS = List.of("door", "horn", "lights", "charging", "preconditioning", "wakeUp",
             "navigation");
+    /** The actions only a fleet owner sends (B2B {@code Remote}): they have no B2C scope. */
+    static final List<String> FLEET_ACTIONS = List.of("immobilization", "stolen");
+    /** The least report periods (seconds) of a stolen vehicle, ignition on and off (RemoteStolen.trackingPeriod). */
+    static final int MIN_RUNNING_PERIOD = 5;
+    static final int MIN_SHUTDOWN_PERIOD = 60;
+    /** Beyond a day a period would mean the vehicle is not tracked at all. */
+    static final int MAX_PERIOD = 86_400;
     private static final Set<String> VARIABLES = Set.of("$Vin", "$CallbackID", "$CallbackLabel", "$RemoteType",
             "$RemoteStatus", "$RemoteLabel");
     private static final Set<String> DAYS = Set.of("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
@@ -42,12 +49,15 @@ final class RemoteReader {
     /**
      * A checked request.
      *
-     * @param type       the action
+     * @param action     the action as the vehicle protocol names it
+     * @param type       the B2C remote type of the action, or null for the fleet-only actions
+     *                   ({@code immobilization}, {@code stolen})
      * @param params     the action's member as the app gave it: the command's {@code params}
      * @param label      the app's label, or null
      * @param attributes the remote's own attributes, then its callback attributes
      */
-    record Request(RemoteType type, JsonNode params, String label, List<Destination.Attribute> attributes) {
+    record Request(String action, RemoteType type, JsonNode params, String label,
+            List<Destination.Attribute> attributes) {
     }
 
     private RemoteReader() {
@@ -59,13 +69,31 @@ final class RemoteReader {
 
     /** @param channel the channel of the remote's callback, which callbackAttributes must name */
     static Request read(JsonNode body, String channel) {
+        return read(body, channel, false);
+    }
+
+    /**
+     * A fleet owner's request (the B2B {@code Remote}): the B2C actions plus {@code immobilization}
+     * and {@code stolen}, a label, and no attributes of its own (the fleet's callback has them).
+     */
+    static Request readFleet(JsonNode body) {
+        return read(body, "webhook", true);
+    }
+
+    private static Request read(JsonNode body, String channel, boolean fleet) {
         object(body, "body");
-        List<String> known = new ArrayList<>(List.of("label", "attributes", "callbackAttributes"));
-        known.addAll(ACTIONS);
+        List<String> actions = new ArrayList<>(ACTIONS);
+        List<String> known = new ArrayList<>(List.of("label"));
+        if (fleet) {
+            actions.addAll(FLEET_ACTIONS);
+        } else {
+            known.addAll(List.of("attributes", "callbackAttributes"));
+        }
+        known.addAll(actions);
         members(body, "", known.toArray(String[]::new));
-        List<String> given = ACTIONS.stream().filter(body::has).toList();
+        List<String> given = actions.stream().filter(body::has).toList();
         if (given.size() != 1) {
-            throw invalid((given.isEmpty() ? "" : given + ": ") + "exactly one action is required, one of " + ACTIONS);
+            throw invalid((given.isEmpty() ? "" : given + ": ") + "exactly one action is required, one of " + actions);
         }
         String action = given.get(0);
         String label = text(body.get("label"), "label", false);
@@ -73,6 +101,14 @@ final class RemoteReader {
                 attributes(body.get("attributes"), "attributes", Set.of("Header", "Body")));
         attributes.addAll(callbackAttributes(body.get("callbackAttributes"), channel));
         JsonNode params = body.get(action);
+        if (action.equals("immobilization")) {
+            immobilization(params, "immobilization");
+            return new Request(action, null, params, label, List.copyOf(attributes));
+        }
+        if (action.equals("stolen")) {
+            stolen(params);
+            return new Request(action, null, params, label, List.copyOf(attributes));
+        }
         RemoteType type = switch (action) {
             case "door" -> door(params);
             case "horn" -> horn(params);
@@ -82,7 +118,46 @@ final class RemoteReader {
             case "wakeUp" -> wakeUp(params);
             default -> navigation(params);
         };
-        return new Request(type, params, label, List.copyOf(attributes));
+        return new Request(action, type, params, label, List.copyOf(attributes));
+    }
+
+    private static void immobilization(JsonNode p, String at) {
+        object(p, at);
+        members(p, at + ".", "activate");
+        bool(p.get("activate"), at + ".activate", true);
+    }
+
+    /** {@code RemoteStolen}: one of {@code stolen}, {@code trackingPeriod} and {@code immobilization}. */
+    private static void stolen(JsonNode p) {
+        object(p, "stolen");
+        members(p, "stolen.", "stolen", "trackingPeriod", "immobilization");
+        if (p.size() != 1) {
+            throw invalid("stolen: exactly one of stolen, trackingPeriod and immobilization");
+        }
+        bool(p.get("stolen"), "stolen.stolen", false);
+        if (p.has("immobilization")) {
+            immobilization(p.get("immobilization"), "stolen.immobilization");
+        }
+        JsonNode tracking = p.get("trackingPeriod");
+        if (tracking != null) {
+            object(tracking, "stolen.trackingPeriod");
+            members(tracking, "stolen.trackingPeriod.", "running", "shutdown");
+            if (tracking.isEmpty()) {
+                throw invalid("stolen.trackingPeriod: running, shutdown or both");
+            }
+            period(tracking.get("running"), "stolen.trackingPeriod.running", MIN_RUNNING_PERIOD);
+            period(tracking.get("shutdown"), "stolen.trackingPeriod.shutdown", MIN_SHUTDOWN_PERIOD);
+        }
+    }
+
+    private static void period(JsonNode node, String at, int min) {
+        if (node == null) {
+            return;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min
+                || node.intValue() > MAX_PERIOD) {
+            throw invalid(at + ": a whole number of seconds from " + min + " to " + MAX_PERIOD);
+        }
     }
 
     private static RemoteType door(JsonNode p) {

@@ -20,7 +20,27 @@ import org.springframework.stereotype.Component;
 @Component
 class RemoteStore {
 
+    /**
+     * Who an action belongs to: a (user, app) pair, its vehicle and callback; or, for a fleet
+     * remote, the fleet (account 0, client {@code fleet/<fleet id>}, which no pair has), the vehicle
+     * and the fleet's remote callback.
+     */
     record Scope(long accountId, String clientId, String vehicleId, String callbackId) {
+
+        private static final String FLEET = "fleet/";
+
+        static Scope fleet(String fleetId, String vehicleId, String callbackId) {
+            return new Scope(0, FLEET + fleetId, vehicleId, callbackId);
+        }
+
+        boolean fleet() {
+            return accountId == 0 && clientId.startsWith(FLEET);
+        }
+
+        /** The fleet of a fleet remote. */
+        String fleetId() {
+            return clientId.substring(FLEET.length());
+        }
     }
 
     record Stored(String id, Scope scope, String vin, String action, String body, RemoteStatus status,
@@ -216,6 +236,11 @@ class RemoteStore {
                 + " OR (status = 'SentToVehicle' AND acknowledged = FALSE AND sent_at <= ?))"
                 + " ORDER BY deadline_at, id LIMIT ? FOR UPDATE SKIP LOCKED")
                 .params(ts(now), ts(resendBefore), limit).query(this::row).list();
+    }
+
+    boolean pendingOfCallback(String callbackId) {
+        return jdbc.sql("SELECT COUNT(*) FROM b2c_remote WHERE callback_id = ? AND done = FALSE").param(callbackId)
+                .query(Integer.class).single() > 0;
     }
 
     int deleteOfCallback(String callbackId) {

@@ -66,11 +66,13 @@ class Remotes {
     private final RemoteProperties settings;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final StolenDeclarations stolen;
 
     Remotes(RemoteStore store, NotificationOutbox outbox, DownlinkSender downlink, ProtocolCodec codec,
             VehicleHistory history, RemoteProperties settings, PlatformTransactionManager transactions,
-            Optional<Clock> clock) {
+            Optional<Clock> clock, StolenDeclarations stolen) {
         this.store = store;
+        this.stolen = stolen;
         this.outbox = outbox;
         this.downlink = downlink;
         this.codec = codec;
@@ -89,6 +91,8 @@ class Remotes {
             case "charging" -> "ElectricBatteryChargingRequest";
             case "preconditioning" -> "ThermalPreconditioning";
             case "wakeUp" -> "WakeUp";
+            case "immobilization" -> "Immobilization";
+            case "stolen" -> "Stolen";
             default -> "Navigation";
         };
     }
@@ -138,30 +142,42 @@ class Remotes {
             boolean navigation = type == RemoteType.NAVIGATION;
             // A navigation remote skips Accepted and WakingUpVehicle (published flowchart).
             RemoteStatus first = navigation ? RemoteStatus.CheckingVehicle : RemoteStatus.Accepted;
-            Stored a = new Stored(UUID.randomUUID().toString(), scope, vehicle.vin(), type.action(), body, first, null,
+            Stored a = new Stored(UUID.randomUUID().toString(), scope, vehicle.vin(), request.action(), body, first, null,
                     null, false, null, now.plus(settings.answerTimeout()), 0, now, now);
             store.insert(a);
             record(a, 1, first, null, null, now);
             if (!navigation) {
                 a = move(a, RemoteStatus.CheckingVehicle, null, null, now);
             }
-            return check(a, vehicle, request, link, now);
+            Stored checked = check(a, vehicle, request, link, now);
+            if (scope.fleet() && !checked.status().done() && request.action().equals("stolen")
+                    && request.params().path("stolen").asBoolean(false)) {
+                stolen.open(checked.vin(), scope.fleetId(), checked.id(), now);
+            }
+            return checked;
         });
         return created;
     }
 
     private Stored check(Stored a, Vehicle vehicle, Request request, Link link, Instant now) {
         RemoteType type = request.type();
-        if (!ConnectedService.remotesCoveredBy(vehicle.services()).contains(type)) {
+        java.util.Set<RemoteType> covered = ConnectedService.remotesCoveredBy(vehicle.services());
+        // The fleet-only actions (immobilization, stolen) come with any service that allows remotes.
+        if (type == null ? covered.isEmpty() : !covered.contains(type)) {
             return fail(a, "MissingRights", now);
         }
-        if (!supported(vehicle.model(), type, request.params())) {
+        if (type != null && !supported(vehicle.model(), type, request.params())) {
             // What the capability API answers supported: false for; the car's own answer to a
             // command its unit does not have.
             return fail(a, "VehicleError", now);
         }
         if (store.otherPending(a.vin(), a.action(), a.id())) {
             return fail(a, "SameActionInProgress", now);
+        }
+        if (!a.scope().fleet() && stolen.isOpen(a.vin())) {
+            // A car declared stolen takes remotes from its fleet owner only (in the published
+            // failure causes, this rule comes right after SameActionInProgress).
+            return fail(a, "NotPossibleDueToVehicleStolenState", now);
         }
         if (store.createdSince(a.vin(), now.minus(settings.shortTimeWindow())) > settings.maxRequestsInWindow()) {
             return fail(a, "TooManyRequestInShortTime", now);
@@ -339,6 +355,10 @@ class Remotes {
         Stored moved = with(a, to, cause, feedback, a.acknowledged(), a.sentAt(), at);
         store.update(moved);
         record(moved, store.nextSeq(a.id()), to, cause, feedback, at);
+        if (to.done() && a.scope().fleet() && a.action().equals("stolen")) {
+            stolen.actionDone(a.vin(), a.id(), RemoteMessages.params(a.body(), a.action()), to != RemoteStatus.Failed,
+                    cause, at);
+        }
         return new Stored(moved.id(), moved.scope(), moved.vin(), moved.action(), moved.body(), moved.status(),
                 moved.failureCause(), moved.feedbackDetail(), moved.acknowledged(), moved.sentAt(), moved.deadlineAt(),
                 moved.version() + 1, moved.createdAt(), moved.updatedAt());
@@ -352,8 +372,14 @@ class Remotes {
 
     private void record(Stored a, int seq, RemoteStatus status, String cause, String feedback, Instant at) {
         store.transition(a.id(), seq, status, cause, feedback, at);
+        boolean fleet = a.scope().fleet();
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("remoteActionId", a.id());
+        if (fleet) {
+            // The B2B RemoteEvent names the vehicle and the date in each event.
+            event.put("vin", a.vin());
+            event.put("eventDate", at.toString());
+        }
         event.put("remoteType", apiType(a.action()));
         ObjectNode eventStatus = event.putObject("eventStatus");
         eventStatus.put("type", status.eventType());
@@ -364,8 +390,15 @@ class Remotes {
         if (feedback != null) {
             eventStatus.put("feedbackDetail", feedback);
         }
-        Request request = RemoteMessages.request(a.body());
+        Request request = RemoteMessages.request(a.body(), fleet);
         Map<String, String> variables = new LinkedHashMap<>();
+        if (fleet) {
+            // The B2B attribute variables: $vin, $callbackID, $remoteType, $fleetID.
+            variables.put("vin", a.vin());
+            variables.put("callbackID", a.scope().callbackId());
+            variables.put("remoteType", apiType(a.action()));
+            variables.put("fleetID", a.scope().fleetId());
+        }
         variables.put("Vin", a.vin());
         variables.put("RemoteType", apiType(a.action()));
         variables.put("RemoteStatus", status.name());

@@ -172,6 +172,9 @@ final class Behaviour {
         if (t.rareAt <= now) {
             rare(t, now);
         }
+        if (t.trackAt <= now) {
+            track(t, now);
+        }
         if (t.sleepAt() <= now) {
             out.send(t, now, MessageType.LIFECYCLE, "lifecycle", lifecycle("Asleep"), null);
             t.awake = false;
@@ -217,6 +220,17 @@ final class Behaviour {
             planNextTrip(t, now);
         }
         scheduleRare(t, now);
+    }
+
+    /** A stolen car's position report: it stays awake and says where it is every tracking period. */
+    void track(Twin t, long now) {
+        if (!t.stolen) {
+            t.trackAt = Twin.NEVER;
+            return;
+        }
+        wake(t, now);
+        telemetry(t, now, Samples.POSITION | Samples.IGNITION | Samples.KINETIC, true);
+        t.trackAt = now + t.trackingPeriod();
     }
 
     /** The platform's wake-up SMS: Awake and a fresh sample, whatever the state. */
@@ -375,11 +389,27 @@ final class Behaviour {
         return true;
     }
 
+    /** How often, and how many times, a driver tries to start an immobilized car before giving up. */
+    static final long START_RETRY_SECONDS = 30;
+    static final int START_TRIES = 10;
+
     private void depart(Twin t, long now) {
         t.tripAt = Twin.NEVER;
         if (t.mode != Twin.PARKED) {
             return;
         }
+        if (t.immobilized) {
+            // The immobilizer keeps the engine off: no trip, the ignition stays off. The driver
+            // tries again a little later a few times, then gives up until the next planned trip.
+            if (++t.startTries < START_TRIES) {
+                t.tripAt = now + START_RETRY_SECONDS;
+            } else {
+                t.startTries = 0;
+                planNextTrip(t, now);
+            }
+            return;
+        }
+        t.startTries = 0;
         wake(t, now);
         t.precondAt = Twin.NEVER;
         if (t.preconditioning()) {

@@ -165,6 +165,14 @@ final class Commands {
     }
 
     private void execute(Twin t, long now, Cmd c) {
+        if (c.action.equals("immobilization")) {
+            immobilization(t, now, c, c.params.path("activate"));
+            return;
+        }
+        if (c.action.equals("stolen")) {
+            stolen(t, now, c, c.params);
+            return;
+        }
         RemoteType remote = remote(c.action);
         if (remote == null) {
             done(t, now, c, FAILED, WRONG, 0);
@@ -203,6 +211,66 @@ final class Commands {
             case WAKE_UP -> done(t, now, c, SUCCESS, null, Samples.FULL);
             case NAVIGATION -> navigation(t, now, c, p);
         }
+    }
+
+    // ------------------------------------------------------------------ immobilization, stolen
+
+    /** The immobilizer takes effect at the next start: a car under way is not stopped. */
+    private void immobilization(Twin t, long now, Cmd c, JsonNode activate) {
+        if (!activate.isBoolean()) {
+            done(t, now, c, FAILED, WRONG, 0);
+        } else if (t.immobilized == activate.booleanValue()) {
+            done(t, now, c, ALREADY_DONE, null, 0);
+        } else {
+            t.immobilized = activate.booleanValue();
+            done(t, now, c, SUCCESS, null, 0);
+        }
+    }
+
+    /** {@code stolen}: declared or withdrawn, the tracking periods, or the immobilizer. */
+    private void stolen(Twin t, long now, Cmd c, JsonNode p) {
+        if (p.has("immobilization")) {
+            immobilization(t, now, c, p.path("immobilization").path("activate"));
+            return;
+        }
+        if (p.has("trackingPeriod")) {
+            JsonNode running = p.path("trackingPeriod").path("running");
+            JsonNode shutdown = p.path("trackingPeriod").path("shutdown");
+            if (!running.isMissingNode() && (!running.isIntegralNumber() || running.intValue() < 5)
+                    || !shutdown.isMissingNode() && (!shutdown.isIntegralNumber() || shutdown.intValue() < 60)) {
+                done(t, now, c, FAILED, WRONG, 0);
+                return;
+            }
+            if (!running.isMissingNode()) {
+                t.trackRunning = running.intValue();
+            }
+            if (!shutdown.isMissingNode()) {
+                t.trackShutdown = shutdown.intValue();
+            }
+            if (t.stolen) {
+                t.trackAt = now + t.trackingPeriod();
+            }
+            done(t, now, c, SUCCESS, null, 0);
+            return;
+        }
+        JsonNode declared = p.path("stolen");
+        if (!declared.isBoolean()) {
+            done(t, now, c, FAILED, WRONG, 0);
+            return;
+        }
+        if (t.stolen == declared.booleanValue()) {
+            done(t, now, c, ALREADY_DONE, null, Samples.POSITION);
+            return;
+        }
+        t.stolen = declared.booleanValue();
+        // Tracking starts with the answer (which carries the position) and goes on every period;
+        // withdrawn, the car falls asleep again once idle.
+        t.trackAt = t.stolen ? now + t.trackingPeriod() : Twin.NEVER;
+        if (!t.stolen) {
+            t.trackRunning = Twin.DEFAULT_TRACK_RUNNING;
+            t.trackShutdown = Twin.DEFAULT_TRACK_SHUTDOWN;
+        }
+        done(t, now, c, SUCCESS, null, Samples.POSITION);
     }
 
     // ------------------------------------------------------------------ doors, lights

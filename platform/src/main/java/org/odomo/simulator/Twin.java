@@ -76,6 +76,9 @@ final class Twin {
     static final int TRUNK = 1 << 4;
 
     static final long NEVER = Long.MAX_VALUE;
+    /** The tracking periods of a stolen car until the fleet owner sets its own (RemoteStolen.trackingPeriod examples). */
+    static final int DEFAULT_TRACK_RUNNING = 30;
+    static final int DEFAULT_TRACK_SHUTDOWN = 120;
 
     final int index;
     final SimulatedVehicle spec;
@@ -207,6 +210,17 @@ final class Twin {
     byte chargeLevel;
     /** The lights flash until then (after a remote asked for them). */
     long lightsUntil;
+    /** The immobilizer is on: the engine does not start (a fleet owner's remote set it). */
+    boolean immobilized;
+    /** How many times in a row the driver tried to start it while immobilized. */
+    byte startTries;
+    /** Declared stolen: the car stays awake and reports its position every tracking period. */
+    boolean stolen;
+    /** Tracking periods, seconds, with the ignition on and off. */
+    int trackRunning = DEFAULT_TRACK_RUNNING;
+    int trackShutdown = DEFAULT_TRACK_SHUTDOWN;
+    /** The next position report of a stolen car. */
+    long trackAt = NEVER;
 
     Twin(int index, SimulatedVehicle spec) {
         this.index = index;
@@ -343,10 +357,15 @@ final class Twin {
         return (alerts & (1 << alert)) != 0;
     }
 
-    /** Parked with nothing going on: the only state in which the car may fall asleep. */
+    /** Parked with nothing going on, and not tracked as stolen: the only state in which the car may fall asleep. */
     boolean idle() {
-        return introduced && mode == PARKED && !charging() && !preconditioning()
+        return introduced && mode == PARKED && !charging() && !preconditioning() && !stolen
                 && (commands == null || commands.isEmpty());
+    }
+
+    /** How long until the next position report of a stolen car. */
+    long trackingPeriod() {
+        return mode == PARKED ? trackShutdown : trackRunning;
     }
 
     long sleepAt() {
@@ -355,7 +374,7 @@ final class Twin {
 
     /** When the scheduler must next step this car. */
     long nextTime() {
-        long t = min(introAt, tripAt, sampleAt, precondAt, precondEndAt, chargeAt, rareAt);
+        long t = min(introAt, tripAt, sampleAt, precondAt, precondEndAt, chargeAt, rareAt, trackAt);
         t = Math.min(t, Math.min(chargeProgramAt, Math.min(precondProgramAt, chargeStopAt)));
         t = Math.min(t, sleepAt());
         if (commands != null && !commands.isEmpty()) {

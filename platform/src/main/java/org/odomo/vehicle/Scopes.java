@@ -24,6 +24,12 @@ public final class Scopes {
         ALL = java.util.Collections.unmodifiableSet(all);
     }
 
+    /**
+     * Remote scopes a fleet contract may cover and no app may request: the fleet owner's
+     * immobilization and stolen-vehicle remotes (B2B only).
+     */
+    public static final Set<String> FLEET_ONLY = Set.of("remote:immobilization:write", "remote:stolen:write");
+
     private Scopes() {
     }
 

@@ -1,0 +1,27 @@
+package org.odomo.remote;
+
+import org.junit.jupiter.api.Tag;
+import org.odomo.support.Services;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The same fleet remote operations on PostgreSQL, in a schema of their own that is dropped
+ * afterwards: the migration, the callback type filter, the stolen declarations and waypoints, the
+ * locks and the delivery policies must run on both databases. The local receiver needs what
+ * production refuses (a plain-HTTP loopback target), so this test allows it. Needs PostgreSQL: {@code ODOMO_DB_URL},
+ * {@code ODOMO_DB_USER}, {@code ODOMO_DB_PASSWORD}, as the postgres profile.
+ */
+@Tag("services")
+@ActiveProfiles({"test", "postgres"})
+class FleetRemotesApiPostgresTests extends FleetRemotesApiTests {
+
+    @DynamicPropertySource
+    static void schema(DynamicPropertyRegistry properties) {
+        Services.useFreshSchema(properties);
+        properties.add("odomo.callbacks.local-targets", () -> "loopback");
+        properties.add("odomo.delivery.allow-private-targets", () -> "true");
+        properties.add("odomo.delivery.allow-insecure-schemes", () -> "true");
+    }
+}
