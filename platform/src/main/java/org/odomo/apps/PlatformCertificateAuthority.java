@@ -63,9 +63,20 @@ public class PlatformCertificateAuthority {
         }
     }
 
+    /**
+     * The key and certificate of the platform's own HTTPS connector when the operator configures
+     * none: created once, signed by this CA for localhost and 127.0.0.1, and kept with the other
+     * platform keys so that every node and every restart serves the same one. Creating it loads
+     * the signing library and generates keys: call it off the start path.
+     */
+    public PlatformKeys.StoredKey serverKey() {
+        return keys.getOrCreate("tls-server", 2048, pair -> CertificateSigning.serverCertificate(pair, this::ca));
+    }
+
     private volatile java.security.cert.X509Certificate caCertificate;
 
-    private java.security.cert.X509Certificate caCertificate() {
+    /** The CA certificate, parsed. */
+    public java.security.cert.X509Certificate caCertificate() {
         if (caCertificate == null) {
             caCertificate = Certificates.parse(certificatePem());
         }
