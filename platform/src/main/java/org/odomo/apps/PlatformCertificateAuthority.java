@@ -28,10 +28,18 @@ public class PlatformCertificateAuthority {
     }
 
     private PlatformKeys.StoredKey ca() {
-        if (ca == null) {
-            ca = keys.getOrCreate("app-ca", 3072, CertificateSigning::selfSigned);
+        PlatformKeys.StoredKey known = ca;
+        if (known == null) {
+            // One creation at a time in this process: the CA's 3072-bit key takes seconds, and the
+            // first callers (a CSR, the HTTPS connector, the demo) often come together.
+            synchronized (this) {
+                if (ca == null) {
+                    ca = keys.getOrCreate("app-ca", 3072, CertificateSigning::selfSigned);
+                }
+                known = ca;
+            }
         }
-        return ca;
+        return known;
     }
 
     /** The CA certificate, PEM-encoded, for apps and for whatever verifies their certificates. */
