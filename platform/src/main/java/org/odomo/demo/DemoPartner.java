@@ -1,24 +1,16 @@
 package org.odomo.demo;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.odomo.apps.Certificates;
 import org.odomo.apps.Partner;
 import org.odomo.apps.PartnerRegistration;
@@ -94,9 +86,9 @@ class DemoPartner {
         Files.createDirectories(dir);
         if (!holdsCertificateInForce(partner)) {
             // as a fleet owner does: a key of its own, and the CA signs its request
-            KeyPair key = rsa2048();
-            String certificate = partners.issueCertificate(partner.id(), csr(key)).certificatePem();
-            Files.writeString(keyFile(), pem(key.getPrivate()));
+            KeyPair key = DemoPartnerKeys.rsa2048();
+            String certificate = partners.issueCertificate(partner.id(), DemoPartnerKeys.csr(key, LOGIN)).certificatePem();
+            Files.writeString(keyFile(), DemoPartnerKeys.pem(key.getPrivate()));
             try {
                 Files.setPosixFilePermissions(keyFile(), PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {
@@ -160,36 +152,5 @@ class DemoPartner {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static KeyPair rsa2048() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String csr(KeyPair key) {
-        try {
-            return pem(new JcaPKCS10CertificationRequestBuilder(new X500Name(
-                    "C=FR,ST=IDF,L=Paris,O=Odomo demo fleets,OU=Programs Partners,CN=" + LOGIN
-                            + ",E=fleet-owner@odomo.example"), key.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate())));
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String pem(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return out.toString();
     }
 }

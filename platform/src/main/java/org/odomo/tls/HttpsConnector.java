@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.servlet.context.ServletWebServerInitializedEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,7 +41,7 @@ import org.springframework.stereotype.Component;
  * <p>
  * The server key and certificate come from the SSL bundle the operator names, or else are the
  * platform's own, created once and shared by every node through the database. Either way the
- * connector opens on a thread of its own once the plain port is up: reading or creating the key
+ * connector opens on a thread of its own once the platform is ready: reading or creating the key
  * loads the certificate library and may generate RSA keys, which the start of the platform does
  * not wait for. {@link #port(Duration)} waits for it.
  */
@@ -63,16 +66,19 @@ public class HttpsConnector {
         this.bundles = bundles;
     }
 
+    /**
+     * Once the platform is ready (not before: on two cores, reading the key would compete with the
+     * rest of the start), and first among the listeners, since others may wait for the port.
+     */
     @EventListener
-    void onWebServerStarted(ServletWebServerInitializedEvent event) {
-        if (event.getApplicationContext().getServerNamespace() != null) {
-            return; // a management server of its own, if any, stays as configured
-        }
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    void onReady(ApplicationReadyEvent event) {
         if (!settings.enabled()) {
             opened.completeExceptionally(new IllegalStateException("the HTTPS connector is disabled (odomo.tls.enabled)"));
             return;
         }
-        if (!(event.getWebServer() instanceof TomcatWebServer server)) {
+        if (!(event.getApplicationContext() instanceof WebServerApplicationContext web)
+                || !(web.getWebServer() instanceof TomcatWebServer server)) {
             opened.completeExceptionally(new IllegalStateException("the HTTPS connector needs Tomcat"));
             return;
         }
