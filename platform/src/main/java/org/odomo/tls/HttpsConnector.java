@@ -132,9 +132,10 @@ public class HttpsConnector {
             protocol.addSslHostConfig(hostConfig());
             tomcat.getService().addConnector(connector);
             int port = connector.getLocalPort();
-            log.info("HTTPS (client certificates wanted) on port {}, {} server certificate, opened in {} ms", port,
-                    settings.bundle() == null ? "the platform's own" : "bundle " + settings.bundle() + "'s",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            log.info("HTTPS (client certificates wanted) on port {}, opened in {} ms, server certificate: {}", port,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    settings.bundle() == null ? "the platform's own (for localhost; odomo.tls.bundle names one for a host name)"
+                            : "SSL bundle " + settings.bundle());
             opened.complete(port);
         } catch (RuntimeException e) {
             log.error("cannot open the HTTPS connector on port {}: {}", settings.port(), e.getMessage(), e);
