@@ -55,7 +55,8 @@ class DemoPartnerTests {
                         "--odomo.operator.password=demo-test-operator");
     }
 
-    private record Seen(Partner partner, List<String> fleetIds, String key, String certificate, String ca) {
+    private record Seen(Partner partner, List<String> fleetIds, String key, String certificate, String ca,
+            java.security.cert.Certificate served) {
     }
 
     private Seen check(ConfigurableApplicationContext context) throws Exception {
@@ -98,7 +99,8 @@ class DemoPartnerTests {
         HttpResponse<String> answer = client.get("/fleets");
         assertThat(answer.headers().firstValue("X-RateLimit-Limit-1")).as(answer.body()).isPresent();
         assertThat(answer.statusCode()).as(answer.body()).isIn(200, 404);
-        return new Seen(partner, own.stream().map(Fleet::id).toList(), keyPem, certificatePem, caPem);
+        return new Seen(partner, own.stream().map(Fleet::id).toList(), keyPem, certificatePem, caPem,
+                answer.sslSession().orElseThrow().getPeerCertificates()[0]);
     }
 
     private static Set<String> driversAndUnowned(ConfigurableApplicationContext context) {
@@ -131,6 +133,8 @@ class DemoPartnerTests {
             assertThat(again.key()).isEqualTo(first.key());
             assertThat(again.certificate()).isEqualTo(first.certificate());
             assertThat(again.ca()).isEqualTo(first.ca());
+            // the HTTPS port's own certificate is kept in the database: the same after a restart
+            assertThat(again.served()).isEqualTo(first.served());
         }
     }
 }
