@@ -27,6 +27,8 @@ import org.odomo.access.B2bCaller;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
 import org.odomo.apps.App;
+import org.odomo.apps.AppRegistration;
+import org.odomo.apps.AppRegistry;
 import org.odomo.apps.Certificates;
 import org.odomo.apps.PartnerRegistry;
 import org.odomo.apps.PlatformCertificateAuthority;
@@ -78,6 +80,8 @@ class B2bAuthorizationMatrixTests {
     HttpsConnector https;
     @Autowired
     PartnerRegistry partners;
+    @Autowired
+    AppRegistry apps;
     @Autowired
     PlatformCertificateAuthority ca;
     @Autowired
@@ -203,6 +207,23 @@ class B2bAuthorizationMatrixTests {
     void theReplacedCertificateOfTheSamePartner() {
         refused(alphaOverTls().presenting(alphaBeforeRenewal.key(), alphaBeforeRenewal.certificatePem()).get(FLEETS),
                 ApiErrorCode.CLIENT_CERTIFICATE_MISMATCH);
+    }
+
+    /**
+     * The CA also signs apps' certificates, each with the app's login as CN: an app registered
+     * with a login equal to the partner's holds a CA-signed certificate with the partner's name,
+     * which is still not the partner's certificate in force.
+     */
+    @Test
+    void anAppsCertificateWithThePartnersLoginAsItsName() {
+        App app = apps.register(new AppRegistration("Shadow app", "Reads cars", "Shadow Co", "shadow@example.com",
+                1000L, "matrix-alpha", Set.of(Scopes.TELEMETRY), List.of("http://127.0.0.1:9999/callback"), "sandbox"))
+                .app();
+        KeyPair key = B2bPartners.rsa2048();
+        String certificate = apps.issueCertificate(app.id(), B2bPartners.csr(key, "Programs Partners", "matrix-alpha"))
+                .certificatePem();
+        assertThat(ca.issued(Certificates.parse(certificate))).isTrue();
+        refused(alphaOverTls().presenting(key, certificate).get(FLEETS), ApiErrorCode.CLIENT_CERTIFICATE_MISMATCH);
     }
 
     @Test
