@@ -138,9 +138,20 @@ public class HttpsConnector {
                             : "SSL bundle " + settings.bundle());
             opened.complete(port);
         } catch (RuntimeException e) {
-            log.error("cannot open the HTTPS connector on port {}: {}", settings.port(), e.getMessage(), e);
+            // One line (the usual cause, a port in use, needs no stack trace); the trace at debug.
+            log.error("cannot open the HTTPS connector on port {} ({}); the platform runs on without HTTPS",
+                    settings.port(), rootMessage(e));
+            log.debug("HTTPS connector failure", e);
             opened.completeExceptionally(e);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private SSLHostConfig hostConfig() {
