@@ -365,7 +365,7 @@ class B2bAuthorizationMatrixTests {
         return mappings.getHandlerMethods().keySet().stream().anyMatch(info -> info.getPatternValues().contains(pattern));
     }
 
-    // ---- helpers
+    // ---- what each cell asserts, and certificates made for it
 
     /**
      * The call went through authentication and the plan: answered by the operation itself, 200
