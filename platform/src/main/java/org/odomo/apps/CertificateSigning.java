@@ -27,6 +27,8 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -154,6 +156,41 @@ final class CertificateSigning {
     private static String first(X500Name name, org.bouncycastle.asn1.ASN1ObjectIdentifier type) {
         RDN[] rdns = name.getRDNs(type);
         return rdns.length == 0 ? null : IETFUtils.valueToString(rdns[0].getFirst().getValue());
+    }
+
+    /**
+     * A TLS server certificate for the platform's own HTTPS connector, signed by the CA, for the
+     * names a client on the same machine uses (localhost, 127.0.0.1, ::1). It ends with the CA, so
+     * that a client trusting the CA never meets a server certificate that outlives it.
+     */
+    static String serverCertificate(KeyPair pair, Supplier<PlatformKeys.StoredKey> ca) {
+        try {
+            PlatformKeys.StoredKey authority = ca.get();
+            X509Certificate caCert = parseCertificate(authority.certificatePem());
+            Instant now = Instant.now();
+            Date notAfter = Date.from(now.plus(CA_VALIDITY));
+            if (notAfter.after(caCert.getNotAfter())) {
+                notAfter = caCert.getNotAfter();
+            }
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(caCert, new BigInteger(127, RANDOM),
+                    Date.from(now.minusSeconds(60)), notAfter, new X500Name("CN=localhost,O=Odomo"), pair.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true,
+                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                            new GeneralName(GeneralName.iPAddress, "::1") }))
+                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(caCert));
+            X509CertificateHolder holder = builder.build(
+                    new JcaContentSignerBuilder("SHA256withRSA").build(authority.keyPair().getPrivate()));
+            return PlatformKeys.toPem(new JcaX509CertificateConverter().getCertificate(holder));
+        } catch (OperatorCreationException | java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the TLS server certificate", e);
+        }
     }
 
     static String selfSigned(KeyPair pair) {

@@ -28,10 +28,18 @@ public class PlatformCertificateAuthority {
     }
 
     private PlatformKeys.StoredKey ca() {
-        if (ca == null) {
-            ca = keys.getOrCreate("app-ca", 3072, CertificateSigning::selfSigned);
+        PlatformKeys.StoredKey known = ca;
+        if (known == null) {
+            // One creation at a time in this process: the CA's 3072-bit key takes seconds, and the
+            // first callers (a CSR, the HTTPS connector, the demo) often come together.
+            synchronized (this) {
+                if (ca == null) {
+                    ca = keys.getOrCreate("app-ca", 3072, CertificateSigning::selfSigned);
+                }
+                known = ca;
+            }
         }
-        return ca;
+        return known;
     }
 
     /** The CA certificate, PEM-encoded, for apps and for whatever verifies their certificates. */
@@ -63,9 +71,20 @@ public class PlatformCertificateAuthority {
         }
     }
 
+    /**
+     * The key and certificate of the platform's own HTTPS connector when the operator configures
+     * none: created once, signed by this CA for localhost and 127.0.0.1, and kept with the other
+     * platform keys so that every node and every restart serves the same one. Creating it loads
+     * the signing library and generates keys: call it off the start path.
+     */
+    public PlatformKeys.StoredKey serverKey() {
+        return keys.getOrCreate("tls-server", 2048, pair -> CertificateSigning.serverCertificate(pair, this::ca));
+    }
+
     private volatile java.security.cert.X509Certificate caCertificate;
 
-    private java.security.cert.X509Certificate caCertificate() {
+    /** The CA certificate, parsed. */
+    public java.security.cert.X509Certificate caCertificate() {
         if (caCertificate == null) {
             caCertificate = Certificates.parse(certificatePem());
         }

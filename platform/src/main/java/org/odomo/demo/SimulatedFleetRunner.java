@@ -23,6 +23,8 @@ import org.odomo.simulator.SimClock;
 import org.odomo.simulator.SimulatedVehicle;
 import org.odomo.simulator.SimulatorSettings;
 import org.odomo.simulator.SimulatorStats;
+import org.odomo.tls.HttpsConnector;
+import org.odomo.tls.TlsProperties;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.DataCategory;
@@ -30,6 +32,7 @@ import org.odomo.vehicle.PrivacyMode;
 import org.odomo.vehicle.VehicleRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
@@ -76,12 +79,16 @@ class SimulatedFleetRunner implements SmartLifecycle {
     private final BackfillLedger ledger;
     private final OperatorProperties operator;
     private final Environment environment;
+    private final DemoPartner partnerSeeder;
+    private final TlsProperties tls;
+    private final ObjectProvider<HttpsConnector> https;
     private final Clock clock;
     private final Path dataDir;
     private final Object transitions = new Object();
     private volatile FleetSimulator fleet;
     private volatile Thread backfiller;
     private volatile Backfill lastBackfill;
+    private volatile DemoPartner.Seeded demoPartner;
     /** The backfill's clock while it runs, so that a stop records how far it got. */
     private volatile SimClock.Manual backfillClock;
     private volatile long backfillMessagesBefore;
@@ -97,8 +104,8 @@ class SimulatedFleetRunner implements SmartLifecycle {
 
     SimulatedFleetRunner(DemoProperties demo, SimulatorProperties simulator, DemoSeeder seeder,
             VehicleRegistry registry, VehicleTransport transport, ProtocolCodec codec, BackfillLedger ledger,
-            OperatorProperties operator, Environment environment, Optional<Clock> clock,
-            @Value("${odomo.data-dir}") String dataDir) {
+            OperatorProperties operator, Environment environment, DemoPartner partnerSeeder, TlsProperties tls,
+            ObjectProvider<HttpsConnector> https, Optional<Clock> clock, @Value("${odomo.data-dir}") String dataDir) {
         this.demo = demo;
         this.simulator = simulator;
         this.seeder = seeder;
@@ -108,6 +115,9 @@ class SimulatedFleetRunner implements SmartLifecycle {
         this.ledger = ledger;
         this.operator = operator;
         this.environment = environment;
+        this.partnerSeeder = partnerSeeder;
+        this.tls = tls;
+        this.https = https;
         this.clock = clock.orElse(Clock.systemUTC());
         this.dataDir = Path.of(dataDir);
     }
@@ -129,6 +139,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
         Path file = fleetFile();
         Optional<BackfillLedger.Entry> entry = demo.enabled() && simulator.enabled() ? ledger.find() : Optional.empty();
         if (simulator.enabled() && Files.exists(file)) {
+            seedPartner(new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18)));
             if (entry.isPresent() && !entry.get().finished()) {
                 // stopped while filling the past: carry on from the last saved point
                 SimClock.Manual manual = SimClock.manual(entry.get().reached());
@@ -143,6 +154,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
         DemoFleet plan = new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18));
         List<DemoSeeder.SeededCar> seeded = seeder.seed(plan, demo.password());
         writeActivationCodes(seeded);
+        seedPartner(plan);
         if (!simulator.enabled()) {
             return;
         }
@@ -169,6 +181,18 @@ class SimulatedFleetRunner implements SmartLifecycle {
         log.info("demo backfill: {} vehicles live the {} before now ({} to {}) before going live",
                 seeded.size(), window, from, now);
         startBackfill(past, manual, from, 0);
+    }
+
+    /** The demo's fleet owner (see {@link DemoPartner}); the demo goes on without it if that fails. */
+    private void seedPartner(DemoFleet plan) {
+        if (!demo.enabled()) {
+            return;
+        }
+        try {
+            demoPartner = partnerSeeder.ensure(plan, demo.password());
+        } catch (IOException | RuntimeException e) {
+            log.warn("could not set up the demo fleet owner: {}", e.getMessage(), e);
+        }
     }
 
     private static void addAll(FleetSimulator f, List<DemoSeeder.SeededCar> seeded) {
@@ -378,10 +402,59 @@ class SimulatedFleetRunner implements SmartLifecycle {
             b.append(String.format("   %-20s %-26s %s%n", brand.realm(), DemoFleet.driverEmail(brand),
                     DemoFleet.fleetEmail(brand)));
         }
+        DemoPartner.Seeded partner = demoPartner;
+        if (partner != null) {
+            partnerBanner(b, partner, base);
+        }
         b.append(" Operator       ").append(operator.username()).append(" (password: odomo.operator.password)")
                 .append(", admin API ").append(base).append("/admin/v1/apps\n");
         b.append(rule);
         log.info(b.toString());
+    }
+
+    /** The B2B lines: where the fleet API is, the demo fleet owner's credentials, a first call. */
+    private void partnerBanner(StringBuilder b, DemoPartner.Seeded partner, String base) {
+        String b2b = b2bBase();
+        b.append(" B2B API        ").append(b2b == null ? "(HTTPS is off: odomo.tls.enabled)" : b2b + "/fleets")
+                .append("  (mutual TLS; docs ").append(base).append("/docs/b2b/index.html)\n");
+        b.append(" Fleet owner    login ").append(partner.partner().loginId()).append(", password ")
+                .append(partner.password()).append(", client id ").append(partner.partner().clientId()).append('\n');
+        for (var fleet : partner.fleets()) {
+            b.append(String.format("   fleet %s  %s%n", fleet.id(), fleet.name()));
+        }
+        b.append("   key ").append(partner.key()).append(", certificate ").append(partner.certificate())
+                .append(", CA ").append(partner.ca()).append('\n');
+        if (b2b != null) {
+            b.append("   curl --cert ").append(partner.certificate()).append(" --key ").append(partner.key())
+                    .append(" --cacert ").append(partner.ca()).append(" -u ").append(partner.partner().loginId())
+                    .append(':').append(partner.password()).append(" \"").append(b2b).append("/fleets?client_id=")
+                    .append(partner.partner().clientId()).append("\"\n");
+        }
+    }
+
+    /** The B2B API's base over HTTPS, or null when the platform serves no HTTPS. */
+    private String b2bBase() {
+        if (!tls.enabled()) {
+            return null;
+        }
+        int port = tls.port();
+        if (port == 0) {
+            HttpsConnector connector = https.getIfAvailable();
+            if (connector == null) {
+                return null;
+            }
+            try {
+                port = connector.port(Duration.ofSeconds(30));
+            } catch (IllegalStateException e) {
+                return null;
+            }
+        }
+        return "https://localhost:" + port + "/connectedcar/v3";
+    }
+
+    /** The demo fleet owner, once set up (for tests). */
+    Optional<DemoPartner.Seeded> demoPartner() {
+        return Optional.ofNullable(demoPartner);
     }
 
     private void save() {
