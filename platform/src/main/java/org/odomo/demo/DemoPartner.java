@@ -79,10 +79,17 @@ class DemoPartner {
         return dir.resolve("ca.pem");
     }
 
-    /** The demo partner, its credentials on disk and its fleets, created where missing. */
-    Seeded ensure(DemoFleet plan, String password) throws IOException {
+    /**
+     * The demo partner, its credentials on disk and its fleets, created where missing.
+     *
+     * @param since from when the fleets created here see their cars' data (the start of the
+     *              backfilled past); null for now
+     */
+    Seeded ensure(DemoFleet plan, String password, java.time.Instant since) throws IOException {
+        java.util.Set<String> contract = new java.util.LinkedHashSet<>(Scopes.ALL);
+        contract.addAll(Scopes.FLEET_ONLY);
         Partner partner = partners.ensureRegistered(new PartnerRegistration("Demo fleet owner", "Odomo demo fleets",
-                "fleet-owner@odomo.example", LOGIN, Scopes.ALL, "premium"), CLIENT_ID, password);
+                "fleet-owner@odomo.example", LOGIN, contract, "premium"), CLIENT_ID, password);
         Files.createDirectories(dir);
         if (!holdsCertificateInForce(partner)) {
             // as a fleet owner does: a key of its own, and the CA signs its request
@@ -104,10 +111,10 @@ class DemoPartner {
         List<Fleet> own = fleets.ofPartner(partner.id());
         List<Fleet> demoFleets = new ArrayList<>();
         List<DemoFleet.Car> candidates = fleetCars(plan);
-        demoFleets.add(fleet(partner, own, DELIVERY, "vans of the demo fleet, remote control included",
+        demoFleets.add(fleet(partner, own, since, DELIVERY, "vans of the demo fleet, remote control included",
                 candidates.stream().filter(c -> c.services().contains(ConnectedService.REMOTE_CONTROL))
                         .limit(CARS_PER_FLEET).toList()));
-        demoFleets.add(fleet(partner, own, FIELD_SALES, "cars of the demo fleet's sales staff",
+        demoFleets.add(fleet(partner, own, since, FIELD_SALES, "cars of the demo fleet's sales staff",
                 candidates.stream().filter(c -> !c.services().contains(ConnectedService.REMOTE_CONTROL))
                         .limit(CARS_PER_FLEET).toList()));
         return new Seeded(partner, password, demoFleets, keyFile(), certificateFile(), caFile());
@@ -124,7 +131,8 @@ class DemoPartner {
                 .toList();
     }
 
-    private Fleet fleet(Partner partner, List<Fleet> own, String name, String description, List<DemoFleet.Car> cars) {
+    private Fleet fleet(Partner partner, List<Fleet> own, java.time.Instant since, String name, String description,
+            List<DemoFleet.Car> cars) {
         Optional<Fleet> existing = own.stream().filter(f -> f.name().equals(name)).findFirst();
         if (existing.isPresent()) {
             return existing.get();
@@ -133,7 +141,7 @@ class DemoPartner {
         int added = 0;
         for (DemoFleet.Car car : cars) {
             if (vehicles.find(car.vin()).isPresent()) {
-                fleets.addVehicle(fleet.id(), car.vin());
+                fleets.addVehicle(fleet.id(), car.vin(), since);
                 added++;
             }
         }

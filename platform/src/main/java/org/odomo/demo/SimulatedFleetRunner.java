@@ -139,7 +139,7 @@ class SimulatedFleetRunner implements SmartLifecycle {
         Path file = fleetFile();
         Optional<BackfillLedger.Entry> entry = demo.enabled() && simulator.enabled() ? ledger.find() : Optional.empty();
         if (simulator.enabled() && Files.exists(file)) {
-            seedPartner(new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18)));
+            seedPartner(new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18)), null);
             if (entry.isPresent() && !entry.get().finished()) {
                 // stopped while filling the past: carry on from the last saved point
                 SimClock.Manual manual = SimClock.manual(entry.get().reached());
@@ -154,12 +154,14 @@ class SimulatedFleetRunner implements SmartLifecycle {
         DemoFleet plan = new DemoFleet(simulator.seed(), Math.max(simulator.vehicles(), 18));
         List<DemoSeeder.SeededCar> seeded = seeder.seed(plan, demo.password());
         writeActivationCodes(seeded);
-        seedPartner(plan);
+        Duration window = simulator.enabled() && demo.enabled() && entry.isEmpty() && !seeded.isEmpty()
+                ? demo.backfill() : Duration.ZERO;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        // the partner's fleets see what their cars send from the start of the backfilled past
+        seedPartner(plan, now.minus(window));
         if (!simulator.enabled()) {
             return;
         }
-        Duration window = demo.enabled() && entry.isEmpty() && !seeded.isEmpty() ? demo.backfill() : Duration.ZERO;
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         if (window.isZero()) {
             FleetSimulator f = new FleetSimulator(transport, codec, liveSettings());
             addAll(f, seeded);
@@ -184,12 +186,13 @@ class SimulatedFleetRunner implements SmartLifecycle {
     }
 
     /** The demo's fleet owner (see {@link DemoPartner}); the demo goes on without it if that fails. */
-    private void seedPartner(DemoFleet plan) {
+    /** @param since from when the fleets it creates see their cars' data (null: from now) */
+    private void seedPartner(DemoFleet plan, Instant since) {
         if (!demo.enabled()) {
             return;
         }
         try {
-            demoPartner = partnerSeeder.ensure(plan, demo.password());
+            demoPartner = partnerSeeder.ensure(plan, demo.password(), since);
         } catch (IOException | RuntimeException e) {
             log.warn("could not set up the demo fleet owner: {}", e.getMessage(), e);
         }

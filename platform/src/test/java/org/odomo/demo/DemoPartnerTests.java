@@ -63,7 +63,9 @@ class DemoPartnerTests {
         PartnerRegistry partners = context.getBean(PartnerRegistry.class);
         Partner partner = partners.findByLogin("demo-fleet-owner").orElseThrow();
         assertThat(partner.clientId()).isEqualTo(DemoPartner.CLIENT_ID);
-        assertThat(partner.contract()).isEqualTo(Scopes.ALL);
+        Set<String> everyScope = new java.util.HashSet<>(Scopes.ALL);
+        everyScope.addAll(Scopes.FLEET_ONLY);
+        assertThat(partner.contract()).isEqualTo(everyScope);
         assertThat(partner.active()).isTrue();
 
         Path demo = dataDir.resolve("demo");
