@@ -120,7 +120,7 @@ final class MonitorEvaluation {
      * trips are another reader of the log): what makes it news is the trip, not its time.
      */
     static boolean tripNews(VehicleSample previous, VehicleSample current) {
-        for (DataPath p : List.of(DataPath.TRIP_START, DataPath.TRIP_STOP)) {
+        for (DataPath p : List.of(DataPath.TRIP_START, DataPath.TRIP_STOP, DataPath.TRIP)) {
             List<String> now = current.data().get(p);
             if (now != null && !now.equals(previous.data().get(p))) {
                 return true;
@@ -219,7 +219,7 @@ final class MonitorEvaluation {
         boolean list = path.type() == ValueType.LIST;
         switch (op) {
             case onChange:
-                if (path == DataPath.TRIP_START || path == DataPath.TRIP_STOP) {
+                if (path == DataPath.TRIP_START || path == DataPath.TRIP_STOP || path == DataPath.TRIP) {
                     // The first trip seen is a change too: a trip started (or stopped), whatever came before.
                     return !now.equals(before);
                 }
