@@ -152,6 +152,11 @@ enum DataPath {
         return fleetOnly;
     }
 
+    /** The data of the sample this one reads: {@code vehicle.trip} is {@code vehicle.trip.start} under its old name. */
+    DataPath source() {
+        return this == TRIP ? TRIP_START : this;
+    }
+
     /** Whether it is one of the trip data, set by trip events rather than by messages. */
     boolean tripData() {
         return this == TRIP || wireName.startsWith("vehicle.trip.");

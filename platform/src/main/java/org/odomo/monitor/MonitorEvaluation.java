@@ -120,7 +120,7 @@ final class MonitorEvaluation {
      * trips are another reader of the log): what makes it news is the trip, not its time.
      */
     static boolean tripNews(VehicleSample previous, VehicleSample current) {
-        for (DataPath p : List.of(DataPath.TRIP_START, DataPath.TRIP_STOP, DataPath.TRIP)) {
+        for (DataPath p : List.of(DataPath.TRIP_START, DataPath.TRIP_STOP)) {
             List<String> now = current.data().get(p);
             if (now != null && !now.equals(previous.data().get(p))) {
                 return true;
@@ -137,8 +137,8 @@ final class MonitorEvaluation {
             return within(time, current.at());
         }
         DataTrigger d = (DataTrigger) t;
-        List<String> now = current.data().get(d.path());
-        List<String> before = previous == null ? null : previous.data().get(d.path());
+        List<String> now = current.data().get(d.path().source());
+        List<String> before = previous == null ? null : previous.data().get(d.path().source());
         if (now == null || !matches(d.path(), d.op(), d.value(), now, before)) {
             return false;
         }
@@ -263,8 +263,8 @@ final class MonitorEvaluation {
     }
 
     private static TriggerValue value(DataTrigger d, VehicleSample previous, VehicleSample current) {
-        List<String> before = previous == null ? null : previous.data().get(d.path());
+        List<String> before = previous == null ? null : previous.data().get(d.path().source());
         String prior = d.previous() != null && before != null ? String.join(",", before) : null;
-        return new TriggerValue(d.path().wireName(), String.join(",", current.data().get(d.path())), prior);
+        return new TriggerValue(d.path().wireName(), String.join(",", current.data().get(d.path().source())), prior);
     }
 }

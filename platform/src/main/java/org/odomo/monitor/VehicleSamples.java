@@ -72,7 +72,6 @@ final class VehicleSamples {
                 return null;
             }
             data.put(DataPath.TRIP_START, List.of(started.tripId()));
-            data.put(DataPath.TRIP, List.of(started.tripId()));
             // The figures belong to the trip that ended; the new one has none until it ends.
             data.remove(DataPath.TRIP_DURATION);
             data.remove(DataPath.TRIP_DISTANCE);
