@@ -3,7 +3,8 @@
 # a fresh embedded database (the in-process transport into H2, as bench/monitors.sh) three times,
 # each in a JVM of its own: without monitors; with BENCH_MONITORS (default 10) B2C monitors per
 # vehicle (bench BenchMonitors); with as many fleet monitors per fleet of 1,000 vehicles (the same
-# definitions, with a webhook), so that each message meets as many evaluations on both paths.
+# kinds of triggers, placed so that none ever changes: BenchMonitors.quiet), so that each message
+# meets as many evaluations on both paths.
 # Reports, for each run, the rate and the monitors consumer's CPU per event and per evaluation
 # (embedded database work included), its evaluations and extra rows per event.
 # Settings (environment): BENCH_VEHICLES (default 20000), BENCH_MONITORS, BENCH_SECONDS (default 30),

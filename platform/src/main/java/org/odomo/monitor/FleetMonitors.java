@@ -54,11 +54,12 @@ class FleetMonitors {
      * A fleet monitor as the evaluation needs it, read once per cache load.
      *
      * @param definition the parsed triggers; null when the stored definition no longer reads (skipped)
-     * @param reader     what the monitor's notifications may show of a vehicle's data (extensions):
+     * @param clientId   the fleet owner's client id
+     * @param contract   what the monitor's notifications may show of a vehicle's data (extensions):
      *                   the fleet contract's scopes
      */
     record Watch(String id, String fleetId, Status status, String label, MonitorDefinition definition,
-            Set<String> contract, boolean readsStolen, boolean readsTrips) {
+            String clientId, Set<String> contract, boolean readsStolen, boolean readsTrips) {
     }
 
     /** What the evaluation watches for one vehicle: its fleet membership and that fleet's monitors. */
@@ -211,16 +212,16 @@ class FleetMonitors {
         if (stored.isEmpty()) {
             return List.of();
         }
-        Set<String> contract = fleets.find(fleetId).flatMap(f -> partners.find(f.partnerId())).map(Partner::contract)
-                .orElse(Set.of());
+        Optional<Partner> partner = fleets.find(fleetId).flatMap(f -> partners.find(f.partnerId()));
         List<Watch> watches = new ArrayList<>();
         for (Stored s : stored) {
-            watches.add(watch(s, contract));
+            watches.add(watch(s, partner));
         }
         return List.copyOf(watches);
     }
 
-    Watch watch(Stored s, Set<String> contract) {
+    /** @param partner the fleet's owner; empty: unknown, and its notifications show no extension data */
+    Watch watch(Stored s, Optional<Partner> partner) {
         MonitorDefinition definition = null;
         String label = "";
         try {
@@ -236,7 +237,9 @@ class FleetMonitors {
                 .anyMatch(t -> t instanceof MonitorDefinition.DataTrigger d && d.path() == DataPath.STOLEN);
         boolean trips = definition != null && definition.triggers().stream()
                 .anyMatch(t -> t instanceof MonitorDefinition.DataTrigger d && d.path().tripData());
-        return new Watch(s.id(), s.fleetId(), s.status(), label, definition, contract, stolen, trips);
+        return new Watch(s.id(), s.fleetId(), s.status(), label, definition,
+                partner.map(Partner::clientId).orElse(""), partner.map(Partner::contract).orElse(Set.of()), stolen,
+                trips);
     }
 
     /** A stored definition: accepted once, so its target is not checked against the settings again. */

@@ -298,7 +298,7 @@ class MonitorEngine implements VehicleEventConsumer {
         ObjectNode event = MonitorMessages.fleetEvent(m.fleetId(), vin, n);
         Optional<Vehicle> vehicle = vehicles.findCached(vin);
         if (vehicle.isPresent() && !m.definition().extensions().isEmpty()) {
-            extensions.attachFleet(event, vehicle.get(), m.fleetId(), m.contract(), m.definition(), n.at());
+            extensions.attachFleet(event, vehicle.get(), m.clientId(), m.contract(), m.definition(), n.at());
         }
         // The variables a B2B attribute may name: $vin, $monitorID, $fleetID, $vid.
         Map<String, String> variables = new LinkedHashMap<>();
@@ -388,7 +388,7 @@ class MonitorEngine implements VehicleEventConsumer {
                 // The cached (parsed) monitor, unless it changed within the cache's life.
                 FleetMonitors.Watch m = fleetMonitors.monitorsOf(stored.fleetId()).stream()
                         .filter(w -> w.id().equals(stored.id())).findFirst()
-                        .orElseGet(() -> fleetMonitors.watch(stored, Set.of()));
+                        .orElseGet(() -> fleetMonitors.watch(stored, Optional.empty()));
                 if (m.definition() == null || (m.definition().refreshEvent() == null && m.definition().triggers()
                         .stream().noneMatch(t -> t instanceof TimeTrigger))) {
                     continue;

@@ -32,6 +32,8 @@ import org.odomo.apps.PartnerRegistry;
 import org.odomo.events.VehicleEventLog;
 import org.odomo.fleet.Fleet;
 import org.odomo.fleet.FleetDirectory;
+import org.odomo.fleet.StolenStates;
+import org.odomo.protocol.MessageType;
 import org.odomo.ingest.IngestGateway;
 import org.odomo.ingest.IngestOutcome;
 import org.odomo.ingest.TestVehicles;
@@ -49,6 +51,9 @@ import org.odomo.vehicle.Scopes;
 import org.odomo.vehicle.VehicleRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
@@ -74,6 +79,18 @@ import tools.jackson.databind.node.ObjectNode;
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetMonitorFiringTests {
+
+    /** The VINs declared stolen now, as the stolen-vehicle declarations would answer. */
+    static final Set<String> STOLEN = ConcurrentHashMap.newKeySet();
+
+    @TestConfiguration
+    static class Declarations {
+        @Bean
+        @Primary
+        StolenStates stolenStates() {
+            return STOLEN::contains;
+        }
+    }
 
     /** A 1 km circle around a point in Paris; 0.05 degrees of longitude east is about 3.7 km away. */
     static final double HOME_LON = 2.35;
@@ -192,6 +209,32 @@ class FleetMonitorFiringTests {
     Instant leaves(RegisteredVehicle car) {
         at(car, HOME_LON);
         return at(car, AWAY_LON);
+    }
+
+    /** A monitor of the fleet with one data trigger {@code d}. */
+    String dataMonitor(String path, String data) {
+        return call(client, "POST", "/fleets/" + fleet.id() + "/monitors", "{\"label\": \"Data " + path + "\","
+                + " \"subscribeParam\": {\"callback\": {\"webhook\": {\"name\": \"data-hook\", \"target\": \""
+                + target(path) + "\"}}}, \"triggerParam\": {\"triggers\": [{\"name\": \"d\", \"data\": {" + data
+                + "}}], \"boolExp\": \"d\"}}", 202).path("monitorId").stringValue();
+    }
+
+    /** The body of one event that a data trigger made, without attributes (the monitor has none). */
+    ObjectNode expectedData(String monitorId, RegisteredVehicle car, Instant date, String data, String value) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("monitorId", monitorId);
+        body.putArray("attributes");
+        ObjectNode e = body.putArray("events").addObject();
+        e.put("fleetId", fleet.id());
+        e.put("vin", car.vehicle().vin());
+        e.put("eventDate", date.toString());
+        ObjectNode item = e.putArray("values").addObject();
+        item.put("data", data);
+        ObjectNode v = item.putObject("value");
+        v.put("type", "string");
+        v.putObject("body").put("literalValue", value);
+        e.put("refresh", false);
+        return body;
     }
 
     int raised(String monitorId) {
@@ -381,6 +424,72 @@ class FleetMonitorFiringTests {
         stays("/paused", 0, Duration.ofSeconds(3));
         call(client, "PUT", status, "{\"status\": \"Running\"}", 202);
         assertThat(published(receivedAt("/paused", 1).get(0))).isEqualTo(expected(id, List.of(car), List.of(left)));
+    }
+
+    @Test
+    void theStolenStateIsAskedOnEachMessageOfTheCar() {
+        String id = dataMonitor("/stolen", "\"data\": \"stolen.state\", \"op\": \"equalsTo\", \"value\": [\"true\"]");
+        RegisteredVehicle car = fleetCar();
+        at(car, HOME_LON);
+        assertThat(raised(id)).isZero();
+        STOLEN.add(car.vehicle().vin());
+        try {
+            Instant declared = at(car, HOME_LON);
+            assertThat(published(receivedAt("/stolen", 1).get(0)))
+                    .isEqualTo(expectedData(id, car, declared, "stolen.state", "true"));
+            // Still stolen: no new edge.
+            at(car, AWAY_LON);
+            assertThat(raised(id)).isEqualTo(1);
+            STOLEN.remove(car.vehicle().vin());
+            at(car, HOME_LON);
+            STOLEN.add(car.vehicle().vin());
+            Instant again = at(car, HOME_LON);
+            assertThat(published(receivedAt("/stolen", 2).get(1)))
+                    .isEqualTo(expectedData(id, car, again, "stolen.state", "true"));
+        } finally {
+            STOLEN.remove(car.vehicle().vin());
+        }
+    }
+
+    @Test
+    void maintenanceDataFires() {
+        // The test vehicles report 120 days before their maintenance.
+        String id = dataMonitor("/maintenance", "\"data\": \"vehicle.maintenance.daysBeforeMaintenance\","
+                + " \"op\": \"lowerThan\", \"value\": [\"200\"]");
+        RegisteredVehicle car = fleetCar();
+        Instant first = at(car, HOME_LON);
+        assertThat(published(receivedAt("/maintenance", 1).get(0)))
+                .isEqualTo(expectedData(id, car, first, "vehicle.maintenance.daysBeforeMaintenance", "120"));
+        at(car, HOME_LON);
+        assertThat(raised(id)).isEqualTo(1);
+    }
+
+    @Test
+    void eachCollisionIsAnEdge() {
+        String id = dataMonitor("/collision", "\"data\": \"vehicle.collision.side\", \"op\": \"includedIn\","
+                + " \"value\": [\"Front\", \"Rear\"]");
+        RegisteredVehicle car = fleetCar();
+        at(car, HOME_LON);
+        Instant hit = collision(car, "Front");
+        assertThat(published(receivedAt("/collision", 1).get(0)))
+                .isEqualTo(expectedData(id, car, hit, "vehicle.collision.side", "Front"));
+        at(car, HOME_LON);
+        Instant hitAgain = collision(car, "Front");
+        assertThat(published(receivedAt("/collision", 2).get(1)))
+                .isEqualTo(expectedData(id, car, hitAgain, "vehicle.collision.side", "Front"));
+        collision(car, "Lateral");
+        assertThat(raised(id)).isEqualTo(2);
+    }
+
+    Instant collision(RegisteredVehicle car, String side) {
+        Instant when = next();
+        ObjectNode m = TestVehicles.envelope(car.vehicle().vin(), car.credential(), "c" + System.nanoTime(), when,
+                MessageType.EVENT);
+        m.putObject("event").put("name", "collision").putObject("collision").putArray("details").addObject()
+                .put("side", side).put("severity", "Major");
+        assertThat(gateway.submit(TestVehicles.bytes(m)).join()).isEqualTo(IngestOutcome.STORED);
+        EventConsumers.awaitCaughtUp(events);
+        return when;
     }
 
     @Test
