@@ -2,6 +2,7 @@ package org.odomo.monitor;
 
 import org.junit.jupiter.api.Tag;
 import org.odomo.support.Services;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -16,6 +17,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @Tag("services")
 @ActiveProfiles({"test", "postgres"})
+// The stolen-vehicle declarations of the tests: a nested configuration of the superclass is not found otherwise.
+@Import(FleetMonitorFiringTests.Declarations.class)
 class FleetMonitorFiringPostgresTests extends FleetMonitorFiringTests {
 
     @DynamicPropertySource

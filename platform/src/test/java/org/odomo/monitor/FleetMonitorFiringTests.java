@@ -53,6 +53,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -78,6 +79,7 @@ import tools.jackson.databind.node.ObjectNode;
         properties = {"odomo.monitors.tick-interval=1h"})
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Import(FleetMonitorFiringTests.Declarations.class)
 class FleetMonitorFiringTests {
 
     /** The VINs declared stolen now, as the stolen-vehicle declarations would answer. */
