@@ -12,6 +12,7 @@ import org.odomo.access.B2bCaller;
 import org.odomo.access.B2bCallers;
 import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
+import org.odomo.api.BodyRules;
 import org.odomo.b2c.Links;
 import org.odomo.b2c.Paging;
 import org.odomo.fleet.Fleet;
@@ -133,7 +134,7 @@ class FleetMonitorsApi {
         if (!setter.isObject()) {
             throw MonitorReader.invalid("the request body (MonitorStatusSetter): must be an object {status}");
         }
-        org.odomo.api.BodyRules.members(setter, "", "status");
+        BodyRules.members(setter, "", "status");
         JsonNode status = setter.get("status");
         if (status == null) {
             throw MonitorReader.invalid("status: required (Running or Paused)");
