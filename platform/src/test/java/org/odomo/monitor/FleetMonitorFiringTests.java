@@ -495,6 +495,26 @@ class FleetMonitorFiringTests {
     }
 
     @Test
+    void aReminderComesEveryRefreshEventForEachVehicleStillOutside(@Autowired MonitorEngine engine) {
+        String id = monitor("/reminder", "\"refreshEvent\": 60");
+        RegisteredVehicle out = fleetCar();
+        RegisteredVehicle home = fleetCar();
+        Instant left = leaves(out);
+        at(home, HOME_LON);
+        assertThat(published(receivedAt("/reminder", 1).get(0))).isEqualTo(expected(id, List.of(out), List.of(left)));
+        // No new data: the tick finds the reminder due 60 s after the edge, for the car outside only.
+        engine.tick(left.plusSeconds(30));
+        assertThat(raised(id)).isEqualTo(1);
+        Instant due = left.plusSeconds(61);
+        engine.tick(due);
+        ObjectNode reminder = published(receivedAt("/reminder", 2).get(1));
+        ObjectNode expected = expected(id, List.of(out), List.of(due));
+        ((ObjectNode) expected.path("events").get(0)).put("refresh", true);
+        assertThat(reminder).isEqualTo(expected);
+        assertThat(raised(id)).isEqualTo(2);
+    }
+
+    @Test
     void aDeletedMonitorNoLongerFires() {
         String id = monitor("/deleted", "");
         call(client, "DELETE", "/fleets/" + fleet.id() + "/monitors/" + id, null, 204);
