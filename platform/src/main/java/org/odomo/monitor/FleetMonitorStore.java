@@ -45,6 +45,10 @@ class FleetMonitorStore {
                 .update();
     }
 
+    void lockFleet(String fleetId) {
+        jdbc.sql("SELECT id FROM fleet WHERE id = ? FOR UPDATE").param(fleetId).query(String.class).optional();
+    }
+
     Optional<Stored> find(String fleetId, String id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM fleet_monitor WHERE id = ? AND fleet_id = ?")
                 .params(id, fleetId).query(FleetMonitorStore::row).optional();

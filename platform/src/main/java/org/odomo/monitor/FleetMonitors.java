@@ -71,6 +71,7 @@ class FleetMonitors {
     private final PartnerRegistry partners;
     private final NotificationOutbox outbox;
     private final Clock clock;
+    private final int maxPerFleet;
     private final Cache<String, List<Watch>> byFleet;
 
     FleetMonitors(FleetMonitorStore store, FleetDirectory fleets, PartnerRegistry partners, NotificationOutbox outbox,
@@ -80,6 +81,7 @@ class FleetMonitors {
         this.partners = partners;
         this.outbox = outbox;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
+        this.maxPerFleet = settings.maxPerFleet();
         this.byFleet = Caffeine.newBuilder().maximumSize(settings.fleetCache())
                 .expireAfterWrite(settings.fleetCacheTtl()).build();
     }
@@ -88,6 +90,12 @@ class FleetMonitors {
 
     @Transactional
     Stored create(Fleet fleet, String definition) {
+        // The fleet's row serializes concurrent creations, so that the limit holds.
+        store.lockFleet(fleet.id());
+        if (store.count(fleet.id()) >= maxPerFleet) {
+            throw new ApiException(ApiErrorCode.FORBIDDEN, "fleet " + fleet.id() + " has " + maxPerFleet
+                    + " monitors, the most a fleet may have: delete one first");
+        }
         String id = UUID.randomUUID().toString();
         store.insert(id, fleet.id(), definition, clock.instant());
         changed(fleet.id(), null);

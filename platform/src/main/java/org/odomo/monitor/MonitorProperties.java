@@ -18,9 +18,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param fleetCacheTtl how long a node keeps a fleet's monitor list (default 5 s): a monitor
  *                      created, changed or deleted on another node counts on this one after it
  *                      at most (this node drops its copy on each change it commits)
+ * @param maxPerFleet the most monitors one fleet may have (default 100): each message of each of
+ *                    its vehicles is evaluated against all of them; creating one more is refused (403)
  */
 @ConfigurationProperties("odomo.monitors")
-record MonitorProperties(Duration tickInterval, Integer definitionCache, Integer fleetCache, Duration fleetCacheTtl) {
+record MonitorProperties(Duration tickInterval, Integer definitionCache, Integer fleetCache, Duration fleetCacheTtl,
+        Integer maxPerFleet) {
 
     MonitorProperties {
         tickInterval = tickInterval == null || tickInterval.isNegative() || tickInterval.isZero()
@@ -29,5 +32,9 @@ record MonitorProperties(Duration tickInterval, Integer definitionCache, Integer
         fleetCache = fleetCache == null || fleetCache < 1 ? 10_000 : fleetCache;
         fleetCacheTtl = fleetCacheTtl == null || fleetCacheTtl.isNegative() || fleetCacheTtl.isZero()
                 ? Duration.ofSeconds(5) : fleetCacheTtl;
+        maxPerFleet = maxPerFleet == null ? 100 : maxPerFleet;
+        if (maxPerFleet < 1) {
+            throw new IllegalArgumentException("odomo.monitors.max-per-fleet must be at least 1");
+        }
     }
 }

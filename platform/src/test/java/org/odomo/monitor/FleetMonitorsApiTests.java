@@ -33,7 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (monitors per fleet, their own webhook, retry policy and batch settings).
  */
 @PublishedSpecs
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "odomo.monitors.max-per-fleet=3")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetMonitorsApiTests {
@@ -211,6 +212,20 @@ class FleetMonitorsApiTests {
         assertThat(call(owner, "PUT", monitors(fleet) + "/" + created + "/status", "{\"state\": \"Paused\"}", 400)
                 .path("message").stringValue()).contains("state");
         call(owner, "DELETE", monitors(fleet) + "/" + created, null, 204);
+    }
+
+    @Test
+    void aFleetHasAtMostTheConfiguredNumberOfMonitors() {
+        Fleet full = fleets.create(owner.credentials().partner().id(), "Full", "");
+        String definition = leavesZone("one of three", TARGET, "", 2.35, 48.85);
+        String first = null;
+        for (int i = 0; i < 3; i++) {
+            String id = call(owner, "POST", monitors(full), definition, 202).path("monitorId").stringValue();
+            first = first == null ? id : first;
+        }
+        assertThat(call(owner, "POST", monitors(full), definition, 403).path("message").stringValue()).contains("3");
+        call(owner, "DELETE", monitors(full) + "/" + first, null, 204);
+        call(owner, "POST", monitors(full), definition, 202);
     }
 
     @Test
