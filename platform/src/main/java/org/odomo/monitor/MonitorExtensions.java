@@ -66,6 +66,13 @@ class MonitorExtensions {
         }
         attach(event, vehicle, new B2cCaller(vehicle.ownerId() == null ? 0 : vehicle.ownerId(), vehicle.brand(),
                 clientId, contract), definition, at);
+        // The B2B template's extension body is one object ({position: ...}), the B2C one a list of them.
+        for (tools.jackson.databind.JsonNode item : event.path("extensions")) {
+            tools.jackson.databind.JsonNode body = item.get("body");
+            if (body != null && body.isArray() && body.size() == 1) {
+                ((ObjectNode) item).set("body", body.get(0));
+            }
+        }
     }
 
     private void attach(ObjectNode event, Vehicle vehicle, B2cCaller reader, MonitorDefinition definition,
