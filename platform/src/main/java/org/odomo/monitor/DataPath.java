@@ -59,7 +59,27 @@ enum DataPath {
     ALARM_TRIGGER("vehicle.alarm.trigger.type", ValueType.ENUM, ops(Op.onChange, Op.equalsTo, Op.includedIn), none(),
             "alarm.trigger.type", null),
     ALARM_ACTIVATION("vehicle.alarm.status.activation", ValueType.ENUM, ops(Op.onChange, Op.equalsTo), none(),
-            "alarm.status.activation", null);
+            "alarm.status.activation", null),
+    // The data only fleet monitors watch (the B2B DataTrigger table lists them, the B2C one does not).
+    /** The deprecated name of {@code vehicle.trip.start}. */
+    TRIP("vehicle.trip", ValueType.LITERAL, ops(Op.onChange), none(), null, Scopes.TRIP, true),
+    MAINTENANCE_DAYS("vehicle.maintenance.daysBeforeMaintenance", ValueType.NUMBER, comparisons(), none(),
+            "maintenance.daysBeforeMaintenance", Scopes.TELEMETRY, true),
+    MAINTENANCE_MILEAGE("vehicle.maintenance.mileageBeforeMaintenance", ValueType.NUMBER, comparisons(), none(),
+            "maintenance.mileageBeforeMaintenance", Scopes.TELEMETRY, true),
+    /**
+     * The sides of the collision the vehicle's message reports: a collision is an instant, so the
+     * value holds for that message only (each collision is an edge).
+     */
+    COLLISION_SIDE("vehicle.collision.side", ValueType.LIST, ops(Op.equalsTo, Op.includedIn), none(), null,
+            Scopes.COLLISION, true),
+    COLLISION_SEVERITY("vehicle.collision.severity", ValueType.LIST, ops(Op.equalsTo, Op.includedIn), none(), null,
+            Scopes.COLLISION, true),
+    /**
+     * Whether the vehicle is declared stolen now: asked of the stolen-vehicle declarations on each
+     * message of the car. A fleet owner's own declaration: no data scope.
+     */
+    STOLEN("stolen.state", ValueType.BOOLEAN, ops(Op.onChange, Op.equalsTo), none(), null, null, true);
 
     /** The operators of a data trigger, spelled as the API's enum. */
     enum Op {
@@ -79,8 +99,15 @@ enum DataPath {
     private final Set<Op> previousOps;
     private final String statusPath;
     private final String fixedScope;
+    private final boolean fleetOnly;
 
     DataPath(String wireName, ValueType type, Set<Op> ops, Set<Op> previousOps, String statusPath, String fixedScope) {
+        this(wireName, type, ops, previousOps, statusPath, fixedScope, false);
+    }
+
+    DataPath(String wireName, ValueType type, Set<Op> ops, Set<Op> previousOps, String statusPath, String fixedScope,
+            boolean fleetOnly) {
+        this.fleetOnly = fleetOnly;
         this.wireName = wireName;
         this.type = type;
         this.ops = ops;
@@ -113,11 +140,29 @@ enum DataPath {
         if (fixedScope != null) {
             return Set.of(fixedScope);
         }
+        if (statusPath == null) {
+            return Set.of();
+        }
         return FieldRules.governing("status", statusPath).map(FieldRule::scopes)
                 .orElseThrow(() -> new IllegalStateException("no field rule for status." + statusPath));
     }
 
-    /** The status member that holds this data; empty for alerts and trips. */
+    /** Whether only fleet monitors may watch it (B2C monitors may not). */
+    boolean fleetOnly() {
+        return fleetOnly;
+    }
+
+    /** The data of the sample this one reads: {@code vehicle.trip} is {@code vehicle.trip.start} under its old name. */
+    DataPath source() {
+        return this == TRIP ? TRIP_START : this;
+    }
+
+    /** Whether it is one of the trip data, set by trip events rather than by messages. */
+    boolean tripData() {
+        return this == TRIP || wireName.startsWith("vehicle.trip.");
+    }
+
+    /** The status member that holds this data; empty for alerts, trips, collisions and the stolen state. */
     Optional<String> statusPath() {
         return Optional.ofNullable(statusPath);
     }

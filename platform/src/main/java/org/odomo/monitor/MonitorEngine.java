@@ -21,7 +21,14 @@ import org.odomo.delivery.Notification;
 import org.odomo.delivery.NotificationOutbox;
 import org.odomo.events.TripEnded;
 import org.odomo.events.TripStarted;
+import org.odomo.events.VehicleDataReceived;
 import org.odomo.events.VehicleEvent;
+import org.odomo.fleet.FleetDirectory;
+import org.odomo.fleet.Membership;
+import org.odomo.fleet.StolenStates;
+import org.odomo.vehicle.Vehicle;
+import org.odomo.vehicle.VehicleRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.odomo.events.VehicleEventConsumer;
 import org.odomo.monitor.EvaluationStore.Watched;
 import org.odomo.monitor.MonitorDefinition.Attribute;
@@ -75,6 +82,13 @@ class MonitorEngine implements VehicleEventConsumer {
     private static final int TICK_PAGE = 500;
 
     private final EvaluationStore store;
+    private final FleetMonitors fleetMonitors;
+    private final FleetMonitorStore fleetStore;
+    private final ObjectProvider<StolenStates> stolenStates;
+    private final VehicleRegistry vehicles;
+    private final FleetDirectory fleetDirectory;
+    private final Counter fleetFired;
+    private final Counter fleetEvaluations;
     private final NotificationOutbox outbox;
     private final MonitorExtensions extensions;
     private final TripQueries trips;
@@ -99,14 +113,25 @@ class MonitorEngine implements VehicleEventConsumer {
         /** Whether a trigger reads the {@code vehicle.trip.*} data. */
         boolean readsTrips() {
             return definition.triggers().stream().anyMatch(t -> t instanceof MonitorDefinition.DataTrigger d
-                    && d.path().wireName().startsWith("vehicle.trip."));
+                    && d.path().tripData());
         }
     }
 
     MonitorEngine(EvaluationStore store, NotificationOutbox outbox, MonitorExtensions extensions, TripQueries trips,
             MonitorProperties settings, PlatformTransactionManager transactions, DataSource dataSource,
-            TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock) {
+            TaskScheduler scheduler, MeterRegistry meters, Optional<Clock> clock, FleetMonitors fleetMonitors,
+            FleetMonitorStore fleetStore, ObjectProvider<StolenStates> stolenStates, VehicleRegistry vehicles,
+            FleetDirectory fleetDirectory) {
         this.store = store;
+        this.fleetDirectory = fleetDirectory;
+        this.fleetMonitors = fleetMonitors;
+        this.fleetStore = fleetStore;
+        this.stolenStates = stolenStates;
+        this.vehicles = vehicles;
+        this.fleetFired = Counter.builder("odomo.monitors.fleet.notifications")
+                .description("Fleet monitor notifications raised").register(meters);
+        this.fleetEvaluations = Counter.builder("odomo.monitors.fleet.evaluations")
+                .description("Fleet monitor evaluations (one monitor, one vehicle) on vehicle events").register(meters);
         this.outbox = outbox;
         this.extensions = extensions;
         this.trips = trips;
@@ -158,22 +183,37 @@ class MonitorEngine implements VehicleEventConsumer {
         Set<String> vins = new LinkedHashSet<>();
         batch.forEach(e -> vins.add(e.vin()));
         List<Watched> monitors = store.lockMonitorsOf(vins);
-        if (monitors.isEmpty()) {
+        // The fleet monitors come from caches (membership by VIN, monitors by fleet): no query
+        // unless a vehicle's fleet has some.
+        Map<String, FleetMonitors.Watching> fleetWatching = fleetMonitors.watching(vins);
+        if (monitors.isEmpty() && fleetWatching.isEmpty()) {
             return;
         }
         Map<String, List<Watched>> byVin = new HashMap<>();
         monitors.forEach(m -> byVin.computeIfAbsent(m.vin(), v -> new ArrayList<>()).add(m));
-        Map<String, EdgeState> edges = store.edges(monitors.stream().map(Watched::id).toList());
-        Map<String, VehicleSample> samples = store.samples(byVin.keySet());
+        Map<String, EdgeState> edges = monitors.isEmpty() ? new HashMap<>()
+                : store.edges(monitors.stream().map(Watched::id).toList());
+        Map<String, EdgeState> fleetEdges = fleetWatching.isEmpty() ? new HashMap<>()
+                : fleetStore.edgesOf(fleetWatching.keySet());
+        Set<String> watchedVins = new LinkedHashSet<>(byVin.keySet());
+        watchedVins.addAll(fleetWatching.keySet());
+        Map<String, VehicleSample> samples = store.samples(watchedVins);
         Set<String> changedEdges = new LinkedHashSet<>();
+        Set<String> changedFleetEdges = new LinkedHashSet<>();
         Set<String> changedSamples = new LinkedHashSet<>();
         for (VehicleEvent event : batch) {
-            List<Watched> watching = byVin.get(event.vin());
-            if (watching == null) {
+            List<Watched> watching = byVin.getOrDefault(event.vin(), List.of());
+            FleetMonitors.Watching fleet = fleetWatching.get(event.vin());
+            if (watching.isEmpty() && fleet == null) {
                 continue;
             }
             VehicleSample previous = samples.get(event.vin());
             VehicleSample current = VehicleSamples.next(previous, event, this::figures);
+            if (fleet != null && event instanceof VehicleDataReceived
+                    && fleet.monitors().stream().anyMatch(FleetMonitors.Watch::readsStolen)) {
+                // The stolen state is asked on each message of the car, whatever the message holds.
+                current = withStolenState(previous, current, event);
+            }
             if (current == null) {
                 continue;
             }
@@ -197,6 +237,24 @@ class MonitorEngine implements VehicleEventConsumer {
                 }
                 outcome.notification().ifPresent(n -> notify(m, parsed, n));
             }
+            // The fleet sees the vehicle's data from when it joined on. A paused fleet monitor goes
+            // on: its notifications wait in the outbox until it is resumed.
+            if (fleet != null && !current.at().isBefore(fleet.membership().joinedAt())) {
+                for (FleetMonitors.Watch m : fleet.monitors()) {
+                    if (m.definition() == null || (tripEvent && !m.readsTrips())) {
+                        continue;
+                    }
+                    String key = FleetMonitorStore.key(m.id(), event.vin());
+                    EdgeState edge = fleetEdges.getOrDefault(key, EdgeState.INITIAL);
+                    Outcome outcome = MonitorEvaluation.evaluate(m.definition(), edge, previous, current);
+                    fleetEvaluations.increment();
+                    if (outcome.state() != edge) {
+                        fleetEdges.put(key, outcome.state());
+                        changedFleetEdges.add(key);
+                    }
+                    outcome.notification().ifPresent(n -> notifyFleet(m, event.vin(), n));
+                }
+            }
             if (previous == null || current.at().isAfter(previous.at()) || event instanceof TripStarted
                     || event instanceof TripEnded) {
                 // An older event says nothing about the vehicle now: the known state stays. A trip
@@ -206,9 +264,51 @@ class MonitorEngine implements VehicleEventConsumer {
             }
         }
         changedEdges.forEach(id -> store.writeEdge(id, edges.get(id)));
+        for (String key : changedFleetEdges) {
+            int slash = key.indexOf('/');
+            fleetStore.writeEdge(key.substring(0, slash), key.substring(slash + 1), fleetEdges.get(key));
+        }
         changedSamples.forEach(vin -> store.writeSample(vin, samples.get(vin)));
-        edgeWrites.increment(changedEdges.size());
+        edgeWrites.increment(changedEdges.size() + changedFleetEdges.size());
         sampleWrites.increment(changedSamples.size());
+    }
+
+    /**
+     * The sample with the vehicle's stolen state now: the message's own sample, or the known one
+     * moved to the message's time when the message holds nothing else a trigger reads. No
+     * stolen-vehicle declarations on this node: not stolen.
+     */
+    private VehicleSample withStolenState(VehicleSample previous, VehicleSample current, VehicleEvent event) {
+        StolenStates states = stolenStates.getIfAvailable();
+        boolean stolen = states != null && states.stolen(event.vin());
+        VehicleSample base = current;
+        if (base == null) {
+            if (previous != null && !event.at().isAfter(previous.at())) {
+                return null;
+            }
+            base = previous == null ? new VehicleSample(event.at(), null, Map.of(), null)
+                    : VehicleSamples.at(previous, event.at());
+        }
+        Map<DataPath, List<String>> data = new HashMap<>(base.data());
+        data.put(DataPath.STOLEN, List.of(Boolean.toString(stolen)));
+        return new VehicleSample(base.at(), base.position(), Map.copyOf(data), base.tripStartedAt());
+    }
+
+    private void notifyFleet(FleetMonitors.Watch m, String vin, MonitorEvaluation.Notification n) {
+        ObjectNode event = MonitorMessages.fleetEvent(m.fleetId(), vin, n);
+        Optional<Vehicle> vehicle = vehicles.findCached(vin);
+        if (vehicle.isPresent() && !m.definition().extensions().isEmpty()) {
+            extensions.attachFleet(event, vehicle.get(), m.clientId(), m.contract(), m.definition(), n.at());
+        }
+        // The variables a B2B attribute may name: $vin, $monitorID, $fleetID, $vid.
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("vin", vin);
+        variables.put("monitorID", m.id());
+        variables.put("fleetID", m.fleetId());
+        variables.put("vid", vehicle.map(Vehicle::apiId).orElse(vin));
+        // The stream is the monitor: a batch groups the events of all the fleet's vehicles.
+        outbox.enqueue(new Notification(m.id(), m.id(), n.at(), Notification.Kind.MONITOR, event, variables));
+        fleetFired.increment();
     }
 
     /**
@@ -256,17 +356,87 @@ class MonitorEngine implements VehicleEventConsumer {
             String from = after;
             List<String> ids = tx.execute(s -> store.runningWithTimeTriggersOrReminders(from, TICK_PAGE));
             if (ids == null || ids.isEmpty()) {
-                return raised;
+                break;
             }
             for (String id : ids) {
                 Integer n = tx.execute(s -> tickOne(id, now));
                 raised += n == null ? 0 : n;
             }
             if (ids.size() < TICK_PAGE) {
-                return raised;
+                break;
             }
             after = ids.get(ids.size() - 1);
         }
+        return raised + tickFleets(now);
+    }
+
+    /**
+     * The fleet monitors with a time window or a reminder, for each vehicle of their fleet (those
+     * that have a known state since they joined), a page of vehicles per transaction.
+     */
+    private int tickFleets(Instant now) {
+        int raised = 0;
+        String after = "";
+        while (true) {
+            String from = after;
+            List<FleetMonitorStore.Stored> page = tx.execute(s -> fleetStore.runningWithTimeTriggersOrReminders(from,
+                    TICK_PAGE));
+            if (page == null || page.isEmpty()) {
+                return raised;
+            }
+            for (FleetMonitorStore.Stored stored : page) {
+                // The cached (parsed) monitor, unless it changed within the cache's life.
+                FleetMonitors.Watch m = fleetMonitors.monitorsOf(stored.fleetId()).stream()
+                        .filter(w -> w.id().equals(stored.id())).findFirst()
+                        .orElseGet(() -> fleetMonitors.watch(stored, Optional.empty()));
+                if (m.definition() == null || (m.definition().refreshEvent() == null && m.definition().triggers()
+                        .stream().noneMatch(t -> t instanceof TimeTrigger))) {
+                    continue;
+                }
+                String afterVin = null;
+                while (true) {
+                    String fromVin = afterVin;
+                    List<Membership> members = fleetDirectory.members(m.fleetId(), null, fromVin, TICK_PAGE);
+                    if (members.isEmpty()) {
+                        break;
+                    }
+                    Integer n = tx.execute(s -> tickFleetVehicles(m, members, now));
+                    raised += n == null ? 0 : n;
+                    if (members.size() < TICK_PAGE) {
+                        break;
+                    }
+                    afterVin = members.get(members.size() - 1).vin();
+                }
+            }
+            if (page.size() < TICK_PAGE) {
+                return raised;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    private int tickFleetVehicles(FleetMonitors.Watch m, List<Membership> members, Instant now) {
+        List<String> vins = members.stream().map(Membership::vin).toList();
+        Map<String, VehicleSample> samples = store.samples(vins);
+        Map<String, EdgeState> edges = fleetStore.edgesOf(vins);
+        int raised = 0;
+        for (Membership member : members) {
+            VehicleSample last = samples.get(member.vin());
+            if (last == null || !now.isAfter(last.at()) || last.at().isBefore(member.joinedAt())) {
+                continue;
+            }
+            String key = FleetMonitorStore.key(m.id(), member.vin());
+            EdgeState edge = edges.getOrDefault(key, EdgeState.INITIAL);
+            Outcome outcome = MonitorEvaluation.evaluate(m.definition(), edge, last, VehicleSamples.at(last, now));
+            if (outcome.state() != edge) {
+                fleetStore.writeEdge(m.id(), member.vin(), outcome.state());
+            }
+            if (outcome.notification().isPresent()) {
+                notifyFleet(m, member.vin(), outcome.notification().get());
+                raised++;
+            }
+        }
+        return raised;
     }
 
     private int tickOne(String id, Instant now) {

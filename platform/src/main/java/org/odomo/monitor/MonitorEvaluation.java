@@ -137,8 +137,8 @@ final class MonitorEvaluation {
             return within(time, current.at());
         }
         DataTrigger d = (DataTrigger) t;
-        List<String> now = current.data().get(d.path());
-        List<String> before = previous == null ? null : previous.data().get(d.path());
+        List<String> now = current.data().get(d.path().source());
+        List<String> before = previous == null ? null : previous.data().get(d.path().source());
         if (now == null || !matches(d.path(), d.op(), d.value(), now, before)) {
             return false;
         }
@@ -219,7 +219,7 @@ final class MonitorEvaluation {
         boolean list = path.type() == ValueType.LIST;
         switch (op) {
             case onChange:
-                if (path == DataPath.TRIP_START || path == DataPath.TRIP_STOP) {
+                if (path == DataPath.TRIP_START || path == DataPath.TRIP_STOP || path == DataPath.TRIP) {
                     // The first trip seen is a change too: a trip started (or stopped), whatever came before.
                     return !now.equals(before);
                 }
@@ -263,8 +263,8 @@ final class MonitorEvaluation {
     }
 
     private static TriggerValue value(DataTrigger d, VehicleSample previous, VehicleSample current) {
-        List<String> before = previous == null ? null : previous.data().get(d.path());
+        List<String> before = previous == null ? null : previous.data().get(d.path().source());
         String prior = d.previous() != null && before != null ? String.join(",", before) : null;
-        return new TriggerValue(d.path().wireName(), String.join(",", current.data().get(d.path())), prior);
+        return new TriggerValue(d.path().wireName(), String.join(",", current.data().get(d.path().source())), prior);
     }
 }

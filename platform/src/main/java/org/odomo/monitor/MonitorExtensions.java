@@ -50,7 +50,33 @@ class MonitorExtensions {
         Vehicle vehicle = found.get();
         Set<String> scopes = monitor.grantedScopes() != null ? monitor.grantedScopes()
                 : MonitorReader.scopesNeeded(definition);
-        B2cCaller reader = new B2cCaller(monitor.accountId(), vehicle.brand(), monitor.clientId(), scopes);
+        attach(event, vehicle, new B2cCaller(monitor.accountId(), vehicle.brand(), monitor.clientId(), scopes),
+                definition, at);
+    }
+
+    /**
+     * A fleet monitor's extensions: the vehicle's data as the fleet API shows it under the
+     * {@code endUser} profile (the contract's scopes and the car's privacy mode), the stricter of
+     * its two profiles, since a notification carries no profile.
+     */
+    void attachFleet(ObjectNode event, Vehicle vehicle, String clientId, Set<String> contract,
+            MonitorDefinition definition, Instant at) {
+        if (definition.extensions().isEmpty()) {
+            return;
+        }
+        attach(event, vehicle, new B2cCaller(vehicle.ownerId() == null ? 0 : vehicle.ownerId(), vehicle.brand(),
+                clientId, contract), definition, at);
+        // The B2B template's extension body is one object ({position: ...}), the B2C one a list of them.
+        for (tools.jackson.databind.JsonNode item : event.path("extensions")) {
+            tools.jackson.databind.JsonNode body = item.get("body");
+            if (body != null && body.isArray() && body.size() == 1) {
+                ((ObjectNode) item).set("body", body.get(0));
+            }
+        }
+    }
+
+    private void attach(ObjectNode event, Vehicle vehicle, B2cCaller reader, MonitorDefinition definition,
+            Instant at) {
         ArrayNode extensions = event.arrayNode();
         boolean telemetryAttached = false;
         for (String e : definition.extensions()) {

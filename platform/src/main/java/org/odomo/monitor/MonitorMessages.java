@@ -57,6 +57,28 @@ final class MonitorMessages {
         return event;
     }
 
+    /**
+     * The B2B {@code MonitorEvent}: which fleet and vehicle raised it, when, and the values that
+     * made the expression true. The delivery engine puts it in the {@code events} of the
+     * {@code MonitorEvents} it sends, with the monitor's id.
+     */
+    static ObjectNode fleetEvent(String fleetId, String vin, Notification n) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("fleetId", fleetId);
+        event.put("vin", vin);
+        event.put("eventDate", n.at().toString());
+        ArrayNode values = event.putArray("values");
+        for (TriggerValue v : n.values()) {
+            ObjectNode item = values.addObject();
+            item.put("data", v.data());
+            ObjectNode value = item.putObject("value");
+            value.put("type", "string");
+            value.putObject("body").put("literalValue", v.value());
+        }
+        event.put("refresh", n.refresh());
+        return event;
+    }
+
     private static String valued(String value, String callbackId, String monitorId, String label) {
         return switch (value) {
             case "$MonitorID" -> monitorId;

@@ -103,7 +103,20 @@ final class MonitorReader {
         }
         List<Attribute> attributes = attributes(body.get("attributes"), "attributes", Set.of("Header", "Body"));
         List<String> extensions = extensions(body.get("extendedEventParam"));
-        JsonNode param = body.get("triggerParam");
+        TriggerParam param = triggerParam(body.get("triggerParam"), false);
+        return new MonitorDefinition(label, refresh, attributes, extensions, param.triggers(), param.boolExp());
+    }
+
+    /** The triggers and their expression, read from {@code triggerParam}. */
+    record TriggerParam(List<Trigger> triggers, BoolExp boolExp) {
+    }
+
+    /**
+     * Reads {@code triggerParam}.
+     *
+     * @param fleet whether the monitor is a fleet one, which may watch the data only the B2B API lists
+     */
+    static TriggerParam triggerParam(JsonNode param, boolean fleet) {
         if (param == null) {
             throw invalid("triggerParam: required");
         }
@@ -116,7 +129,7 @@ final class MonitorReader {
         List<Trigger> triggers = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < triggersNode.size(); i++) {
-            Trigger t = trigger(triggersNode.get(i), "triggerParam.triggers[" + i + "]");
+            Trigger t = trigger(triggersNode.get(i), "triggerParam.triggers[" + i + "]", fleet);
             if (!names.add(t.name())) {
                 throw invalid("triggerParam.triggers[" + i + "].name: '" + t.name() + "' is already the name of"
                         + " another trigger");
@@ -124,7 +137,12 @@ final class MonitorReader {
             triggers.add(t);
         }
         BoolExp exp = boolExp(param.get("boolExp"), names);
-        return new MonitorDefinition(label, refresh, attributes, extensions, triggers, exp);
+        return new TriggerParam(triggers, exp);
+    }
+
+    /** Whether {@code type} is one of the telemetry types a {@code vehicle.telemetry.<type>} entry names. */
+    static boolean isTelemetryType(String type) {
+        return TELEMETRY_TYPES.contains(type);
     }
 
     /** Every scope the monitor needs: its triggers' and its extensions'. */
@@ -185,7 +203,7 @@ final class MonitorReader {
         return exp;
     }
 
-    private static Trigger trigger(JsonNode node, String at) {
+    private static Trigger trigger(JsonNode node, String at, boolean fleet) {
         object(node, at);
         members(node, at + ".", "name", "zone", "time", "data");
         JsonNode nameNode = node.get("name");
@@ -204,7 +222,7 @@ final class MonitorReader {
         if (node.has("time")) {
             return time(name, node.get("time"), at + ".time");
         }
-        return data(name, node.get("data"), at + ".data");
+        return data(name, node.get("data"), at + ".data", fleet);
     }
 
     private static ZoneTrigger zone(String name, JsonNode node, String at) {
@@ -378,11 +396,11 @@ final class MonitorReader {
         }
     }
 
-    private static DataTrigger data(String name, JsonNode node, String at) {
+    private static DataTrigger data(String name, JsonNode node, String at, boolean fleet) {
         object(node, at);
         members(node, at + ".", "data", "op", "value", "previous");
         String wire = text(node.get("data"), at + ".data", true);
-        DataPath path = DataPath.ofWireName(wire)
+        DataPath path = DataPath.ofWireName(wire).filter(p -> fleet || !p.fleetOnly())
                 .orElseThrow(() -> invalid(at + ".data: '" + shown(wire) + "' is not data a monitor can watch"));
         Op op = op(node.get("op"), at + ".op", path.ops(), path);
         List<String> value = values(node.get("value"), at + ".value", op, path);

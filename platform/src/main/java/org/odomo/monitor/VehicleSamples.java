@@ -98,18 +98,29 @@ final class VehicleSamples {
             return tripSample(previous, ended.at(), position, data, tripStartedAt);
         }
         if (event instanceof VehicleDataReceived received) {
-            if (received.data() == null) {
+            List<String> sides = collision(received.event(), "side");
+            boolean collided = !sides.isEmpty();
+            if (received.data() == null && !collided && !data.containsKey(DataPath.COLLISION_SIDE)) {
                 return null;
             }
-            Position p = position(received.data());
-            if (p != null) {
-                position = p;
+            // A collision is an instant: what the previous message reported is over.
+            data.remove(DataPath.COLLISION_SIDE);
+            data.remove(DataPath.COLLISION_SEVERITY);
+            if (collided) {
+                data.put(DataPath.COLLISION_SIDE, sides);
+                data.put(DataPath.COLLISION_SEVERITY, collision(received.event(), "severity"));
             }
-            for (DataPath path : DataPath.values()) {
-                if (path.statusPath().isPresent()) {
-                    List<String> values = values(received.data(), path);
-                    if (!values.isEmpty()) {
-                        data.put(path, values);
+            if (received.data() != null) {
+                Position p = position(received.data());
+                if (p != null) {
+                    position = p;
+                }
+                for (DataPath path : DataPath.values()) {
+                    if (path.statusPath().isPresent()) {
+                        List<String> values = values(received.data(), path);
+                        if (!values.isEmpty()) {
+                            data.put(path, values);
+                        }
                     }
                 }
             }
@@ -136,6 +147,21 @@ final class VehicleSamples {
     /** The same state, looked at a later time (the tick job's "now"). */
     static VehicleSample at(VehicleSample sample, Instant at) {
         return new VehicleSample(at, sample.position(), sample.data(), sample.tripStartedAt());
+    }
+
+    /** The distinct values of one member of the collision's details, in order; empty when no collision. */
+    private static List<String> collision(JsonNode event, String member) {
+        if (event == null) {
+            return List.of();
+        }
+        Set<String> values = new LinkedHashSet<>();
+        for (JsonNode d : event.path("collision").path("details")) {
+            JsonNode v = d.get(member);
+            if (v != null && v.isString()) {
+                values.add(v.stringValue());
+            }
+        }
+        return List.copyOf(values);
     }
 
     private static Position position(JsonNode data) {

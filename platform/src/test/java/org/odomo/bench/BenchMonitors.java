@@ -60,6 +60,30 @@ final class BenchMonitors {
                         + data("f", "vehicle.kinetic.speed", "greaterThan", "50"), "z & f"));
     }
 
+    /**
+     * Ten definitions of the same kinds for a whole fleet of the run (fleet monitors), placed so
+     * that no trigger ever changes for any vehicle of it: thresholds beyond what the vehicles
+     * report, circles far from their paths, windows that never open during a run. Thresholds of one
+     * vehicle would fire on the first message of most of the others, and the run would measure
+     * notifications rather than evaluations.
+     */
+    static List<String> quiet(Instant start) {
+        String farIn = zone("z", "In", 10.0, 40.0);
+        LocalTime opens = start.minusSeconds(6 * 3600).atZone(PARIS).toLocalTime();
+        return List.of(
+                one(data("d", "vehicle.kinetic.speed", "greaterThan", "500.5")),
+                one(data("d", "vehicle.odometer", "greaterThan", "100000000")),
+                one(data("d", "vehicle.energy.electric.level", "lowerThan", "-1")),
+                one("{\"name\": \"d\", \"data\": {\"data\": \"vehicle.energy.charging.status\", \"op\": \"onChange\"}}"),
+                one(farIn), one(zone("z", "In", 11.0, 41.0)), one(zone("z", "In", 12.0, 42.0)),
+                one("{\"name\": \"t\", \"time\": {\"timeZone\": \"Europe/Paris\", \"times\": [{\"recurrence\": \"Daily\","
+                        + " \"start\": \"PT" + opens.getHour() + "H" + opens.getMinute() + "M\", \"duration\": \"PT1H\"}]}}"),
+                one("{\"name\": \"t\", \"time\": {\"times\": [{\"recurrence\": \"None\", \"start\": \""
+                        + start.plusSeconds(30L * 86400) + "\"}]}}"),
+                definition(zone("z", "In", 13.0, 43.0) + ", " + data("f", "vehicle.kinetic.speed", "greaterThan", "50"),
+                        "z & f"));
+    }
+
     private static String zone(String name, String transition, double longitude, double latitude) {
         return "{\"name\": \"" + name + "\", \"zone\": {\"transition\": \"" + transition + "\", \"place\": {\"radius\": 1,"
                 + " \"center\": {\"longitude\": " + longitude + ", \"latitude\": " + latitude + "}}}}";

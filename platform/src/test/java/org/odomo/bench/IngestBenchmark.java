@@ -66,6 +66,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@link BenchMonitors}' monitors before the load starts, and the run also reports what the
  * monitors consumer of the event log did: its CPU per event, evaluations, edge changes, row writes,
  * how far behind the log it was at the end of the window, and the heap its parsed definitions take.
+ * With {@code --fleet-monitors=N} instead, the vehicles are put in fleets of {@value #FLEET_SIZE}
+ * and each fleet gets N fleet monitors ({@link BenchMonitors#quiet}: the same kinds of triggers,
+ * none of which ever changes, with a webhook): N evaluations a message as well, through the fleet
+ * monitors' path (membership, the fleet's monitor list, per-vehicle edges); the same figures.
  * With {@code --follow-log=true} ({@code inprocess-h2} only) the load is also held back while the
  * event log's consumers are more than {@code --window} events behind.
  *
@@ -82,6 +86,7 @@ public final class IngestBenchmark {
     private final int window;
     private final int generators;
     private final int monitors;
+    private final int fleetMonitors;
     private final boolean followLog;
     private final List<String> platformArgs = new ArrayList<>();
 
@@ -101,6 +106,7 @@ public final class IngestBenchmark {
         window = option("window", 4_000);
         generators = option("generators", 2);
         monitors = option("monitors", 0);
+        fleetMonitors = option("fleet-monitors", 0);
         followLog = Boolean.parseBoolean(options.getOrDefault("follow-log", "false"));
     }
 
@@ -147,6 +153,7 @@ public final class IngestBenchmark {
         return onEmbeddedPlatform(platform -> {
             BenchFleet fleet = register(platform.getBean(VehicleRegistry.class));
             declareMonitors(platform, fleet);
+            declareFleetMonitors(platform, fleet);
             MonitorCounters before = new MonitorCounters(platform);
             VehicleTransport transport = platform.getBean(VehicleTransport.class);
             VehicleLink[] links = connect(transport, fleet);
@@ -174,7 +181,7 @@ public final class IngestBenchmark {
                     () -> window[1] = new MonitorCounters(platform));
             drain(load, completed::sum);
             result.putAll(verify(platform, load, stored, failed.sum()));
-            if (monitors > 0) {
+            if (monitors > 0 || fleetMonitors > 0) {
                 result.putAll(monitorFigures(platform, window[0], window[1], Math.max(1, (long) result.get("counted"))));
                 long t0 = System.nanoTime();
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
@@ -197,7 +204,9 @@ public final class IngestBenchmark {
                 result.put("run_edge_change_pct", String.format("%.2f", 100 * (after.edgeWrites - before.edgeWrites)
                         / Math.max(1, after.evaluations - before.evaluations)));
                 result.put("run_notifications", Math.round(after.notifications - before.notifications));
-                result.putAll(indexHeap(platform));
+                if (monitors > 0) {
+                    result.putAll(indexHeap(platform));
+                }
             }
             return result;
         });
@@ -216,12 +225,13 @@ public final class IngestBenchmark {
         MonitorCounters(ConfigurableApplicationContext platform) {
             MeterRegistry meters = platform.getBean(MeterRegistry.class);
             events = count(meters, "odomo.monitors.events");
-            evaluations = count(meters, "odomo.monitors.evaluations");
+            evaluations = count(meters, "odomo.monitors.evaluations") + count(meters, "odomo.monitors.fleet.evaluations");
             edgeWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_edge").counters().stream()
                     .mapToDouble(c -> c.count()).sum();
             sampleWrites = meters.find("odomo.monitors.writes").tag("table", "b2c_monitor_sample").counters().stream()
                     .mapToDouble(c -> c.count()).sum();
-            notifications = count(meters, "odomo.monitors.notifications");
+            notifications = count(meters, "odomo.monitors.notifications")
+                    + count(meters, "odomo.monitors.fleet.notifications");
             cpuSeconds = count(meters, "odomo.monitors.consumer.cpu");
             Long behind = platform.getBean(JdbcTemplate.class).queryForObject("""
                     SELECT COALESCE(SUM(p.head - c.pos), 0) FROM event_cursor c JOIN event_partition p ON p.part = c.part
@@ -245,6 +255,7 @@ public final class IngestBenchmark {
         // A notification writes its outbox row and its stream's row.
         double notificationRows = 2 * (w1.notifications - w0.notifications);
         r.put("monitors_per_vehicle", monitors);
+        r.put("fleet_monitors_per_fleet", fleetMonitors);
         r.put("monitor_events", Math.round(events));
         r.put("monitor_events_per_msg", String.format("%.2f", events / messages));
         r.put("monitor_lag_start", w0.lag);
@@ -342,6 +353,52 @@ public final class IngestBenchmark {
             }
         }
         log("declared %d monitors (%d a vehicle) in %.1f s", declared, monitors, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static final int FLEET_SIZE = 1000;
+
+    /**
+     * Puts the vehicles in fleets of {@link #FLEET_SIZE} of one partner (joined a day before the
+     * first message, so that the fleets see all their data) and declares {@link #fleetMonitors}
+     * monitors on each fleet, straight into the tables as the API stores them. Paused: they are
+     * evaluated as running ones are, and their notifications wait rather than go to a receiver
+     * that does not exist.
+     */
+    private void declareFleetMonitors(ConfigurableApplicationContext platform, BenchFleet fleet) {
+        if (fleetMonitors <= 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        JdbcTemplate jdbc = platform.getBean(JdbcTemplate.class);
+        var partner = platform.getBean(org.odomo.apps.PartnerRegistry.class).ensureRegistered(
+                new org.odomo.apps.PartnerRegistration("Bench partner", "Bench Co", "bench@example.com", "bench-partner",
+                        org.odomo.vehicle.Scopes.DATA, "premium"), "bench-partner-client", "bench-partner-password");
+        var directory = platform.getBean(org.odomo.fleet.FleetDirectory.class);
+        java.sql.Timestamp joined = java.sql.Timestamp.from(fleet.start().minus(java.time.Duration.ofDays(1)));
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        String subscribe = "\"subscribeParam\": {\"callback\": {\"webhook\": {\"name\": \"bench\","
+                + " \"target\": \"https://hooks.example.com/bench\"}}}, ";
+        long declared = 0;
+        for (int first = 0; first < fleet.size(); first += FLEET_SIZE) {
+            String fleetId = directory.create(partner.id(), "Bench fleet " + first, "").id();
+            List<Object[]> members = new ArrayList<>();
+            for (int i = first; i < Math.min(fleet.size(), first + FLEET_SIZE); i++) {
+                members.add(new Object[] {fleet.car(i).vin(), fleetId, joined});
+            }
+            jdbc.batchUpdate("INSERT INTO fleet_vehicle (vin, fleet_id, joined_at) VALUES (?, ?, ?)", members);
+            List<String> definitions = BenchMonitors.quiet(fleet.start());
+            List<Object[]> rows = new ArrayList<>();
+            for (int k = 0; k < fleetMonitors; k++) {
+                String definition = definitions.get(k % definitions.size()).replaceFirst("^\\{\"label\": \"bench\", ",
+                        "{\"label\": \"bench\", " + java.util.regex.Matcher.quoteReplacement(subscribe));
+                rows.add(new Object[] {java.util.UUID.randomUUID().toString(), fleetId, definition, "Paused", now, now});
+            }
+            jdbc.batchUpdate("INSERT INTO fleet_monitor (id, fleet_id, definition, status, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", rows);
+            declared += rows.size();
+        }
+        log("declared %d fleet monitors (%d a fleet of %d) in %.1f s", declared, fleetMonitors, FLEET_SIZE,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /**

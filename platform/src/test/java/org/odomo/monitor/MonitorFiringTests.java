@@ -370,7 +370,9 @@ class MonitorFiringTests {
             @Autowired MonitorExtensions extensions, @Autowired org.odomo.trip.TripQueries trips, @Autowired MonitorProperties settings, @Autowired PlatformTransactionManager transactions,
             @Autowired DataSource dataSource, @Autowired TaskScheduler scheduler) throws Exception {
         MonitorEngine otherNodesEngine = new MonitorEngine(store, outbox, extensions, trips, settings, transactions, dataSource, scheduler,
-                new SimpleMeterRegistry(), Optional.empty());
+                new SimpleMeterRegistry(), Optional.empty(), context.getBean(FleetMonitors.class),
+                context.getBean(FleetMonitorStore.class), context.getBeanProvider(org.odomo.fleet.StolenStates.class),
+                vehicles, context.getBean(org.odomo.fleet.FleetDirectory.class));
         try (AutoCloseable otherNode = SecondNode.dispatcher(context, List.of(otherNodesEngine))) {
             List<Watch> watches = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
