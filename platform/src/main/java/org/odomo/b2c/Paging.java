@@ -107,6 +107,12 @@ public final class Paging {
      */
     public ObjectNode page(String clientId, String path, Map<String, String> query, String name, List<ObjectNode> items,
             long total) {
+        return page(Links.BASE, clientId, path, query, name, items, total);
+    }
+
+    /** As {@link #page(String, String, Map, String, List, long)}, with links below another API base. */
+    public ObjectNode page(String base, String clientId, String path, Map<String, String> query, String name,
+            List<ObjectNode> items, long total) {
         if (fromToken && offset > 0 && offset >= total) {
             // The server links only to pages that start within the collection: a token beyond its
             // end was forged (or the data it paged through has since expired).
@@ -116,18 +122,18 @@ public final class Paging {
         int totalPages = (int) Math.max(1, (total + pageSize - 1) / pageSize);
         int current = offset / pageSize + 1;
         ObjectNode links = body.putObject("_links");
-        links.set("self", Links.link(Links.href(clientId, path, with(query, offset))));
-        links.set("first", Links.link(Links.href(clientId, path, with(query, 0))));
+        links.set("self", Links.link(Links.href(base, clientId, path, with(query, offset))));
+        links.set("first", Links.link(Links.href(base, clientId, path, with(query, 0))));
         if (offset > 0) {
-            links.set("prev", Links.link(Links.href(clientId, path, with(query, Math.max(0, offset - pageSize)))));
+            links.set("prev", Links.link(Links.href(base, clientId, path, with(query, Math.max(0, offset - pageSize)))));
         }
         long end = rangeEnd == null ? total : Math.min(total, rangeEnd + 1L);
         // In long: an offset near the int limit plus the page size would wrap to a negative one.
         if ((long) offset + pageSize < end) {
-            links.set("next", Links.link(Links.href(clientId, path, with(query, offset + pageSize))));
+            links.set("next", Links.link(Links.href(base, clientId, path, with(query, offset + pageSize))));
         }
         long lastOffset = total == 0 ? 0 : ((total - 1) / pageSize) * pageSize;
-        links.set("last", Links.link(Links.href(clientId, path, with(query, (int) lastOffset))));
+        links.set("last", Links.link(Links.href(base, clientId, path, with(query, (int) lastOffset))));
         body.put("total", total);
         body.put("totalPage", totalPages);
         body.put("currentPage", current);

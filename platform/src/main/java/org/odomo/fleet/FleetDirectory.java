@@ -159,6 +159,26 @@ public class FleetDirectory {
                 .list();
     }
 
+    /**
+     * The page of the fleet's current vehicles that ends just before {@code beforeVin} (exclusive;
+     * null for the fleet's last page), in VIN order: the keyset way back, as costly at the end of
+     * a large fleet as at its start.
+     */
+    public List<Membership> membersBefore(String fleetId, String vinPrefix, String beforeVin, int limit) {
+        String prefix = vinPrefix == null ? "" : vinPrefix;
+        List<Membership> page = new java.util.ArrayList<>(jdbc.sql("""
+                SELECT vin, fleet_id, joined_at FROM fleet_vehicle
+                WHERE fleet_id = ? AND vin LIKE ? AND vin < ?
+                ORDER BY vin DESC LIMIT ?""")
+                // Every VIN sorts before "~" (VINs are letters and digits).
+                .params(fleetId, likePrefix(prefix), beforeVin == null ? "~" : beforeVin, limit)
+                .query((rs, n) -> new Membership(rs.getString("vin"), rs.getString("fleet_id"),
+                        rs.getTimestamp("joined_at").toInstant()))
+                .list());
+        java.util.Collections.reverse(page);
+        return page;
+    }
+
     public long count(String fleetId, String vinPrefix) {
         return jdbc.sql("SELECT COUNT(*) FROM fleet_vehicle WHERE fleet_id = ? AND vin LIKE ?")
                 .params(fleetId, likePrefix(vinPrefix == null ? "" : vinPrefix)).query(Long.class).single();
