@@ -261,6 +261,15 @@ public final class FieldRules {
     private FieldRules() {
     }
 
+    /** The B2C status' deprecated spellings and members, which the B2B status schema does not have. */
+    private static boolean b2cLegacyStatusMember(String path) {
+        return path.startsWith("energy.") || path.startsWith("energy[].") || path.startsWith("preconditionning.")
+                || List.of("energies[].updatedAt", "energies[].extension.fuel.consumption",
+                        "energies[].extension.electric.battery.capacity", "energies[].extension.electric.residual",
+                        "energies[].extension.electric.consumption", "preconditioning.airConditioning.updatedAt",
+                        "engines[].oil.temp").contains(path);
+    }
+
     /**
      * The fleet API (B2B v3). Its vehicle data follows the same catalog items as the B2C API's, with
      * the operations the catalog lists for each ({@code webapi_b2b_v3}): a fleet's vehicle status
@@ -271,9 +280,14 @@ public final class FieldRules {
      * {@code _embedded.extension} are granted by the catalog to the telemetry and the stolen-vehicle
      * operations only, so they have no rule here and never come out of a status. The VIN beside a
      * fleet's status or maintenance is structure: the fleet owner reads it of its own vehicles.
+     * The deprecated members that B2C apps of the platform still read are no members of the B2B
+     * status, which never had them: they stay out of its answers.
      */
     private static void fleetApi() {
         for (FieldRule r : List.copyOf(BY_RESOURCE.get("status"))) {
+            if (b2cLegacyStatusMember(r.path())) {
+                continue;
+            }
             add("fleetStatus", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
             boolean singleStatusOnly = r.path().startsWith("preconditioning.")
                     || r.path().startsWith("preconditionning.") || r.path().equals("safety.beltStatus[].id");

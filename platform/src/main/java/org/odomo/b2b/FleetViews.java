@@ -101,9 +101,13 @@ class FleetViews {
         ObjectNode links = json.putObject("_links");
         links.set("self", link(clientId, base));
         links.set("fleet", link(clientId, fleetPath(fleet)));
-        for (String sub : List.of("status", "lastPosition", "maintenance", "telemetry", "alerts", "alarms", "trips",
+        for (String sub : List.of("status", "lastPosition", "maintenance", "telemetry", "alerts", "trips",
                 "collisions")) {
             links.set(sub, link(clientId, base + "/" + sub));
+        }
+        if (!item) {
+            // The list's items (VehicleItem) have no alarms link.
+            links.set("alarms", link(clientId, base + "/alarms"));
         }
         links.set("monitors", link(clientId, fleetPath(fleet) + "/monitors"));
         links.set("callbacks", link(clientId, fleetPath(fleet) + "/remote/callbacks"));
