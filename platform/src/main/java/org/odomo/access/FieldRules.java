@@ -295,8 +295,13 @@ public final class FieldRules {
                 add("fleetStatusItem", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
             }
         }
-        structure("fleetStatus", "vin");
-        structure("fleetStatusItem", "vin");
+        // Structure of the B2B schema that the B2C status does not have: the VIN (also in its
+        // position's properties) and when the driving behaviour was last updated.
+        for (String resource : List.of("fleetStatus", "fleetStatusItem")) {
+            for (String member : List.of("vin", "lastPosition.properties.vin", "drivingBehavior.updatedAt")) {
+                structure(resource, member);
+            }
+        }
         for (FieldRule r : List.copyOf(BY_RESOURCE.get("maintenance"))) {
             add("fleetMaintenance", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
         }
