@@ -121,12 +121,16 @@ public final class FleetStatusBenchmark {
             get(partner, first);
             get(partner, last);
         }
+        String one = "/fleets/" + fleet.id();
         long[] firstTimes = new long[repeats];
         long[] lastTimes = new long[repeats];
+        long[] fleetTimes = new long[repeats];
         for (int i = 0; i < repeats; i++) {
-            // Alternating, so that both see the same state of the caches and the machine.
+            // Alternating, so that all see the same state of the caches and the machine.
             firstTimes[i] = timed(partner, first);
             lastTimes[i] = timed(partner, last);
+            // A call without vehicle data (authentication, the fleet): what every page costs besides its items.
+            fleetTimes[i] = timed(partner, one);
         }
         Walk measured = walk(partner, first);
         check(measured, vehicles);
@@ -139,8 +143,9 @@ public final class FleetStatusBenchmark {
                 first page (median)  %.2f ms
                 last page (median)   %.2f ms
                 last / first         %.2f
+                GET fleet (median)   %.2f ms
                 whole walk           %.2f s (%.2f ms a page)
-                %s""", vehicles, pageSize, measured.pages, firstMs, lastMs, lastMs / firstMs,
+                %s""", vehicles, pageSize, measured.pages, firstMs, lastMs, lastMs / firstMs, median(fleetTimes) / 1e6,
                 measured.nanos / 1e9, measured.nanos / 1e6 / measured.pages, Runtime.version());
         System.out.println("BENCH RESULT\n" + report);
         Files.writeString(out.resolve("result.txt"), report);
