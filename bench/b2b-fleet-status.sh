@@ -20,5 +20,5 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 "${JAVA:-java}" ${FLEET_BENCH_JAVA_OPTS:--Xms1g -Xmx1g -XX:+UseParallelGC} \
   -cp "platform/target/classes:platform/target/test-classes:$(cat platform/target/bench/classpath.txt)" \
   org.odomo.bench.FleetStatusBenchmark "$VEHICLES" "$PAGE_SIZE" "$REPEATS" "$OUT" ${FLEET_BENCH_ARGS:-} \
-  2>&1 | tee "$OUT/run.log" | grep "^BENCH" -A 10
+  2>&1 | tee "$OUT/run.log" | grep "^BENCH" -A 16
 test -f "$OUT/result.txt"

@@ -120,33 +120,58 @@ public final class FleetStatusBenchmark {
         for (int i = 0; i < repeats; i++) {
             get(partner, first);
             get(partner, last);
+            get(partner, warmUp.lastPage());
         }
         String one = "/fleets/" + fleet.id();
         long[] firstTimes = new long[repeats];
         long[] lastTimes = new long[repeats];
         long[] fleetTimes = new long[repeats];
+        // The last page as a client paging forward reaches it: the walk's last next link.
+        String lastByNext = warmUp.lastPage();
+        long[] lastByNextTimes = new long[repeats];
         for (int i = 0; i < repeats; i++) {
+            lastByNextTimes[i] = timed(partner, lastByNext);
             // Alternating, so that all see the same state of the caches and the machine.
             firstTimes[i] = timed(partner, first);
             lastTimes[i] = timed(partner, last);
             // A call without vehicle data (authentication, the fleet): what every page costs besides its items.
             fleetTimes[i] = timed(partner, one);
         }
-        Walk measured = walk(partner, first);
-        check(measured, vehicles);
+        // Full walks: each takes longer than the current states stay cached (a second), so each of
+        // its pages reads its vehicles' states from the database, as a client paging through once does.
+        int walks = 5;
+        long[] walkFirst = new long[walks];
+        long[] walkLast = new long[walks];
+        long[] walkTotal = new long[walks];
+        Walk measured = null;
+        for (int w = 0; w < walks; w++) {
+            measured = walk(partner, first);
+            check(measured, vehicles);
+            walkFirst[w] = measured.firstPageNanos();
+            walkLast[w] = measured.lastPageNanos();
+            walkTotal[w] = measured.nanos();
+        }
         double firstMs = median(firstTimes) / 1e6;
         double lastMs = median(lastTimes) / 1e6;
         String report = String.format(java.util.Locale.ROOT, """
                 vehicles             %d
                 page size            %d
                 pages                %d
-                first page (median)  %.2f ms
-                last page (median)   %.2f ms
-                last / first         %.2f
-                GET fleet (median)   %.2f ms
-                whole walk           %.2f s (%.2f ms a page)
-                %s""", vehicles, pageSize, measured.pages, firstMs, lastMs, lastMs / firstMs, median(fleetTimes) / 1e6,
-                measured.nanos / 1e9, measured.nanos / 1e6 / measured.pages, Runtime.version());
+                full walks (%d, states read from the database):
+                  first page (median)  %.2f ms
+                  last page (median)   %.2f ms
+                  last / first         %.2f
+                  whole walk (median)  %.2f s (%.2f ms a page)
+                repeated calls (%d each, states cached):
+                  first page (median)  %.2f ms
+                  last page via its link (median)  %.2f ms
+                  last page via next links (median)  %.2f ms
+                  last / first         %.2f
+                  GET fleet (median)   %.2f ms
+                %s""", vehicles, pageSize, measured.pages(), walks, median(walkFirst) / 1e6,
+                median(walkLast) / 1e6, median(walkLast) / median(walkFirst), median(walkTotal) / 1e9,
+                median(walkTotal) / 1e6 / measured.pages(), repeats, firstMs, lastMs,
+                median(lastByNextTimes) / 1e6, lastMs / firstMs, median(fleetTimes) / 1e6, Runtime.version());
         System.out.println("BENCH RESULT\n" + report);
         Files.writeString(out.resolve("result.txt"), report);
     }
@@ -160,7 +185,7 @@ public final class FleetStatusBenchmark {
         sent.clear();
     }
 
-    private record Walk(int pages, int items, long nanos) {
+    private record Walk(int pages, int items, long nanos, String lastPage, long firstPageNanos, long lastPageNanos) {
     }
 
     private static Walk walk(B2bClient partner, String first) {
@@ -169,8 +194,17 @@ public final class FleetStatusBenchmark {
         int items = 0;
         long start = System.nanoTime();
         String next = first;
+        String lastPage = first;
+        long firstPageNanos = 0;
+        long lastPageNanos = 0;
         while (next != null) {
+            lastPage = next;
+            long pageStart = System.nanoTime();
             JsonNode page = get(partner, next);
+            lastPageNanos = System.nanoTime() - pageStart;
+            if (pages == 0) {
+                firstPageNanos = lastPageNanos;
+            }
             pages++;
             for (JsonNode status : page.path("_embedded").path("status")) {
                 if (!vins.add(status.path("vin").stringValue())) {
@@ -180,7 +214,7 @@ public final class FleetStatusBenchmark {
             }
             next = page.path("_links").has("next") ? path(page.path("_links").path("next")) : null;
         }
-        return new Walk(pages, items, System.nanoTime() - start);
+        return new Walk(pages, items, System.nanoTime() - start, lastPage, firstPageNanos, lastPageNanos);
     }
 
     private static void check(Walk walk, int vehicles) {
