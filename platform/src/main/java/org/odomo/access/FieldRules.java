@@ -14,7 +14,8 @@ import org.odomo.vehicle.Motorization;
 import org.odomo.vehicle.Scopes;
 
 /**
- * The project's table of API members: for each member of every answer of the B2C read API, which
+ * The project's table of API members: for each member of every answer of the B2C read API and of
+ * the fleet API's vehicle data (see {@link #fleetApi()}), which
  * data-catalog item it is, which scopes grant it and which powertrains produce it, or that it is
  * structure (links, ids, times, paging counters). Tests check it against the published data
  * catalog and against every member of the published response schemas.
@@ -244,6 +245,7 @@ public final class FieldRules {
             }
         }
         container("user", "_embedded");
+        fleetApi();
         // A collection page's envelope. Its items are each filtered, as their own resource, before
         // they are paged.
         for (String member : List.of("_links", "total", "totalPage", "currentPage")) {
@@ -251,12 +253,63 @@ public final class FieldRules {
         }
         container("page", "_embedded");
         for (String items : List.of("vehicles", "telemetries", "alerts", "Collisions", "alarms", "trips",
-                "positions")) {
+                "positions", "fleets", "status", "maintenances")) {
             structure("page", "_embedded." + items);
         }
     }
 
     private FieldRules() {
+    }
+
+    /** The B2C status' deprecated spellings and members, which the B2B status schema does not have. */
+    private static boolean b2cLegacyStatusMember(String path) {
+        return path.startsWith("energy.") || path.startsWith("energy[].") || path.startsWith("preconditionning.")
+                || List.of("energies[].updatedAt", "energies[].extension.fuel.consumption",
+                        "energies[].extension.electric.battery.capacity", "energies[].extension.electric.residual",
+                        "energies[].extension.electric.consumption", "preconditioning.airConditioning.updatedAt",
+                        "engines[].oil.temp").contains(path);
+    }
+
+    /**
+     * The fleet API (B2B v3). Its vehicle data follows the same catalog items as the B2C API's, with
+     * the operations the catalog lists for each ({@code webapi_b2b_v3}): a fleet's vehicle status
+     * ({@code fleetStatus}) holds every status item; the items of the fleet-wide status list
+     * ({@code fleetStatusItem}) hold neither the preconditioning items nor the belt passenger
+     * identifier, which the catalog grants only to the single status. The status schema's
+     * {@code wipingBlades}, {@code adas}, {@code transmission}, {@code stolen} and
+     * {@code _embedded.extension} are granted by the catalog to the telemetry and the stolen-vehicle
+     * operations only, so they have no rule here and never come out of a status. The VIN beside a
+     * fleet's status or maintenance is structure: the fleet owner reads it of its own vehicles.
+     * The deprecated members that B2C apps of the platform still read are no members of the B2B
+     * status, which never had them: they stay out of its answers.
+     */
+    private static void fleetApi() {
+        for (FieldRule r : List.copyOf(BY_RESOURCE.get("status"))) {
+            if (b2cLegacyStatusMember(r.path())) {
+                continue;
+            }
+            add("fleetStatus", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
+            boolean singleStatusOnly = r.path().startsWith("preconditioning.")
+                    || r.path().startsWith("preconditionning.") || r.path().equals("safety.beltStatus[].id");
+            if (!singleStatusOnly) {
+                add("fleetStatusItem", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
+            }
+        }
+        // Structure of the B2B schema that the B2C status does not have: the VIN (also in its
+        // position's properties) and when the driving behaviour was last updated.
+        for (String resource : List.of("fleetStatus", "fleetStatusItem")) {
+            for (String member : List.of("vin", "lastPosition.properties.vin", "drivingBehavior.updatedAt")) {
+                structure(resource, member);
+            }
+        }
+        for (FieldRule r : List.copyOf(BY_RESOURCE.get("maintenance"))) {
+            add("fleetMaintenance", r.path(), r.catalogName(), r.scopes(), r.producedBy(), r.kind());
+        }
+        structure("fleetMaintenance", "vin");
+        // A fleet is the partner's own record (its name, description and id), no vehicle data.
+        for (String member : List.of("_links", "id", "name", "description", "createdAt", "updatedAt")) {
+            structure("fleet", member);
+        }
     }
 
     private static void status(String path, String name, String types, String... scopes) {

@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * parts of a state are shared with other readers: what is returned holds them as they are where
  * they need no change (access filtering copies what it trims), and copies of the ones it adds to.
  */
-final class StatusView {
+public final class StatusView {
 
     private StatusView() {
     }
@@ -76,6 +76,16 @@ final class StatusView {
         ObjectNode copy = JsonNodeFactory.instance.objectNode();
         copy.setAll(state.<ObjectNode>derived(new Body(motorization), b -> body(motorization, b)));
         return fields.filter("status", copy) ? copy : null;
+    }
+
+    /**
+     * The whole status body (without links) before access filtering: built once per state and
+     * powertrain and shared, so callers must not modify it (filter a shallow copy). For the
+     * readers of other APIs that filter it with their own field rules (the B2B API).
+     */
+    public static ObjectNode body(Vehicle vehicle, VehicleState state) {
+        Motorization motorization = vehicle.motorization();
+        return state.<ObjectNode>derived(new Body(motorization), b -> body(motorization, b));
     }
 
     private static final byte[] LINKS_FIELD = "{\"_links\":".getBytes(StandardCharsets.US_ASCII);
@@ -260,7 +270,7 @@ final class StatusView {
     }
 
     /** A stored position part as a GeoJSON feature. */
-    static ObjectNode position(JsonNode part) {
+    public static ObjectNode position(JsonNode part) {
         ObjectNode feature = JsonNodeFactory.instance.objectNode();
         feature.put("type", "Feature");
         ObjectNode geometry = feature.putObject("geometry");

@@ -13,8 +13,11 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** JSON representations of vehicles: the Vehicle object and its extensions. */
-final class VehicleViews {
+/**
+ * JSON representations of vehicles: the Vehicle object and its extensions. Public for the fleet
+ * API's vehicles, which show the same pictures and capabilities.
+ */
+public final class VehicleViews {
 
     static final Set<String> EXTENSIONS = Set.of("onboardCapabilities", "branding", "pictures");
 
@@ -58,13 +61,13 @@ final class VehicleViews {
         return json;
     }
 
-    static List<String> pictureUrls(VehicleModel model) {
+    public static List<String> pictureUrls(VehicleModel model) {
         String base = ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
         return model.picturePaths().stream().map(p -> base + p).toList();
     }
 
     /** What the vehicle's model can produce and which remote actions its telematics unit takes. */
-    static ObjectNode capabilities(VehicleModel model) {
+    public static ObjectNode capabilities(VehicleModel model) {
         ObjectNode caps = JsonNodeFactory.instance.objectNode();
         ArrayNode data = caps.putArray("data");
         model.producedData().forEach(data::add);

@@ -181,11 +181,33 @@ public class FleetDirectory {
         return jdbc.sql("""
                 SELECT vin, fleet_id, joined_at FROM fleet_vehicle
                 WHERE fleet_id = ? AND vin LIKE ? AND vin > ?
-                ORDER BY vin LIMIT ?""")
+                ORDER BY fleet_id, vin LIMIT ?""")
+                // Ordered as the (fleet_id, vin) index is, so that the database reads the page off
+                // the index and stops (H2 sorts the fleet's every row for ORDER BY vin alone).
                 .params(fleetId, likePrefix(prefix), afterVin == null ? "" : afterVin, limit)
                 .query((rs, n) -> new Membership(rs.getString("vin"), rs.getString("fleet_id"),
                         rs.getTimestamp("joined_at").toInstant()))
                 .list();
+    }
+
+    /**
+     * The page of the fleet's current vehicles that ends just before {@code beforeVin} (exclusive;
+     * null for the fleet's last page), in VIN order: the keyset way back, as costly at the end of
+     * a large fleet as at its start.
+     */
+    public List<Membership> membersBefore(String fleetId, String vinPrefix, String beforeVin, int limit) {
+        String prefix = vinPrefix == null ? "" : vinPrefix;
+        List<Membership> page = new java.util.ArrayList<>(jdbc.sql("""
+                SELECT vin, fleet_id, joined_at FROM fleet_vehicle
+                WHERE fleet_id = ? AND vin LIKE ? AND vin < ?
+                ORDER BY fleet_id DESC, vin DESC LIMIT ?""")
+                // Every VIN sorts before "~" (VINs are letters and digits).
+                .params(fleetId, likePrefix(prefix), beforeVin == null ? "~" : beforeVin, limit)
+                .query((rs, n) -> new Membership(rs.getString("vin"), rs.getString("fleet_id"),
+                        rs.getTimestamp("joined_at").toInstant()))
+                .list());
+        java.util.Collections.reverse(page);
+        return page;
     }
 
     public long count(String fleetId, String vinPrefix) {

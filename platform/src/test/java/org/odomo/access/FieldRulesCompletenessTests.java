@@ -69,7 +69,7 @@ class FieldRulesCompletenessTests {
     void everyMemberOfEveryPublishedReadAnswerHasARule() {
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        Map<String, Set<String>> byOperation = readOperations();
+        Map<String, Set<String>> byOperation = new SchemaMembers(spec).readOperations();
         assertThat(byOperation.keySet()).as("documented read operations, each mapped to where it is filtered")
                 .containsExactlyInAnyOrderElementsOf(OPERATIONS.keySet());
         for (Map.Entry<String, Set<String>> op : byOperation.entrySet()) {
@@ -133,86 +133,96 @@ class FieldRulesCompletenessTests {
         assertThat(covered(Filtered.page("alerts", "alert"), "_embedded.alerts[].secret")).isFalse();
     }
 
-    /** operationId to the member paths of its 200 answer's schema. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Set<String>> readOperations() {
-        Map<String, Set<String>> out = new LinkedHashMap<>();
-        Map<String, Object> paths = (Map<String, Object>) spec.get("paths");
-        for (Map.Entry<String, Object> p : paths.entrySet()) {
-            if (p.getKey().contains("/callbacks")) {
-                continue;
-            }
-            Map<String, Object> item = (Map<String, Object>) resolve(p.getValue());
-            if (!(item.get("get") instanceof Map<?, ?> op)) {
-                continue;
-            }
-            Map<String, Object> responses = (Map<String, Object>) op.get("responses");
-            for (Map.Entry<String, Object> r : responses.entrySet()) {
-                if (!String.valueOf(r.getKey()).trim().equals("200")) {
+    /** The members of a published file's response schemas. */
+    static final class SchemaMembers {
+
+        private final Map<String, Object> spec;
+
+        SchemaMembers(Map<String, Object> spec) {
+            this.spec = spec;
+        }
+
+        /** operationId to the member paths of its 200 answer's schema. */
+        @SuppressWarnings("unchecked")
+        Map<String, Set<String>> readOperations() {
+            Map<String, Set<String>> out = new LinkedHashMap<>();
+            Map<String, Object> paths = (Map<String, Object>) spec.get("paths");
+            for (Map.Entry<String, Object> p : paths.entrySet()) {
+                if (p.getKey().contains("/callbacks")) {
                     continue;
                 }
-                Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(r.getValue()))
-                        .get("content");
-                Set<String> members = new TreeSet<>();
-                for (Object media : content.values()) {
-                    walk(((Map<String, Object>) media).get("schema"), "", members, new IdentityHashMap<>());
+                Map<String, Object> item = (Map<String, Object>) resolve(p.getValue());
+                if (!(item.get("get") instanceof Map<?, ?> op)) {
+                    continue;
                 }
-                out.put(String.valueOf(op.get("operationId")), members);
-            }
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private void walk(Object schemaObject, String path, Set<String> members, Map<Object, Boolean> onPath) {
-        if (!(resolve(schemaObject) instanceof Map<?, ?> resolved)) {
-            return;
-        }
-        Map<String, Object> schema = (Map<String, Object>) resolved;
-        if (onPath.put(schema, true) != null) {
-            return;
-        }
-        for (String combinator : List.of("allOf", "oneOf", "anyOf")) {
-            if (schema.get(combinator) instanceof List<?> parts) {
-                parts.forEach(part -> walk(part, path, members, onPath));
-            }
-        }
-        if (schema.containsKey("items")) {
-            walk(schema.get("items"), path + "[]", members, onPath);
-        }
-        if (schema.get("properties") instanceof Map<?, ?> properties) {
-            for (Map.Entry<?, ?> property : properties.entrySet()) {
-                String member = (path.isEmpty() ? "" : path + ".") + property.getKey();
-                members.add(member);
-                walk(property.getValue(), member, members, onPath);
-            }
-        }
-        // A name the schema requires is one of its members even where the file forgot to declare it.
-        if (schema.get("required") instanceof List<?> required) {
-            required.forEach(r -> members.add((path.isEmpty() ? "" : path + ".") + r));
-        }
-        onPath.remove(schema);
-    }
-
-    /** Follows $ref, also the published file's forms without the slash and with case slips. */
-    @SuppressWarnings("unchecked")
-    private Object resolve(Object node) {
-        int guard = 0;
-        while (node instanceof Map<?, ?> map && map.get("$ref") instanceof String ref && guard++ < 50) {
-            String path = ref.startsWith("#/") ? ref.substring(2) : ref.substring(1);
-            Object target = spec;
-            for (String part : path.split("/")) {
-                Map<String, Object> parent = (Map<String, Object>) target;
-                String key = part.replace("~1", "/").replace("~0", "~");
-                target = parent.get(key);
-                if (target == null) {
-                    target = parent.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key))
-                            .map(Map.Entry::getValue).findFirst()
-                            .orElseThrow(() -> new IllegalStateException("cannot resolve " + ref));
+                Map<String, Object> responses = (Map<String, Object>) op.get("responses");
+                for (Map.Entry<String, Object> r : responses.entrySet()) {
+                    if (!String.valueOf(r.getKey()).trim().equals("200")) {
+                        continue;
+                    }
+                    Map<String, Object> content = (Map<String, Object>) ((Map<String, Object>) resolve(r.getValue()))
+                            .get("content");
+                    Set<String> members = new TreeSet<>();
+                    for (Object media : content.values()) {
+                        walk(((Map<String, Object>) media).get("schema"), "", members, new IdentityHashMap<>());
+                    }
+                    out.put(String.valueOf(op.get("operationId")), members);
                 }
             }
-            node = target;
+            return out;
         }
-        return node;
+
+        @SuppressWarnings("unchecked")
+        private void walk(Object schemaObject, String path, Set<String> members, Map<Object, Boolean> onPath) {
+            if (!(resolve(schemaObject) instanceof Map<?, ?> resolved)) {
+                return;
+            }
+            Map<String, Object> schema = (Map<String, Object>) resolved;
+            if (onPath.put(schema, true) != null) {
+                return;
+            }
+            for (String combinator : List.of("allOf", "oneOf", "anyOf")) {
+                if (schema.get(combinator) instanceof List<?> parts) {
+                    parts.forEach(part -> walk(part, path, members, onPath));
+                }
+            }
+            if (schema.containsKey("items")) {
+                walk(schema.get("items"), path + "[]", members, onPath);
+            }
+            if (schema.get("properties") instanceof Map<?, ?> properties) {
+                for (Map.Entry<?, ?> property : properties.entrySet()) {
+                    String member = (path.isEmpty() ? "" : path + ".") + property.getKey();
+                    members.add(member);
+                    walk(property.getValue(), member, members, onPath);
+                }
+            }
+            // A name the schema requires is one of its members even where the file forgot to declare it.
+            if (schema.get("required") instanceof List<?> required) {
+                required.forEach(r -> members.add((path.isEmpty() ? "" : path + ".") + r));
+            }
+            onPath.remove(schema);
+        }
+
+        /** Follows $ref, also the published file's forms without the slash and with case slips. */
+        @SuppressWarnings("unchecked")
+        private Object resolve(Object node) {
+            int guard = 0;
+            while (node instanceof Map<?, ?> map && map.get("$ref") instanceof String ref && guard++ < 50) {
+                String path = ref.startsWith("#/") ? ref.substring(2) : ref.substring(1);
+                Object target = spec;
+                for (String part : path.split("/")) {
+                    Map<String, Object> parent = (Map<String, Object>) target;
+                    String key = part.replace("~1", "/").replace("~0", "~");
+                    target = parent.get(key);
+                    if (target == null) {
+                        target = parent.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(key))
+                                .map(Map.Entry::getValue).findFirst()
+                                .orElseThrow(() -> new IllegalStateException("cannot resolve " + ref));
+                    }
+                }
+                node = target;
+            }
+            return node;
+        }
     }
 }
