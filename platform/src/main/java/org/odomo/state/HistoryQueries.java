@@ -237,6 +237,10 @@ public class HistoryQueries {
     }
 
     private static String windows(String column, List<TimeWindow> windows) {
+        if (windows.isEmpty()) {
+            // No window (all of them before the data a reader may see): nothing matches.
+            return "(1 = 0)";
+        }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
             parts.add("(" + column + " >= ? AND " + column + " < ?)");
