@@ -324,13 +324,16 @@ class FleetHistoryApi {
         Map<String, String> q = query(profile, timestamps, indexRange);
         // Reads type and extension (400 when unknown) and adds them to the query before the list is named.
         Map<String, String> selection = new LinkedHashMap<>();
-        HistoryQueries.Page<ObjectNode> probe = historyViews.telemetry(one.viewer(), one.vin(), type, extension,
+        // Telemetry items have no vin member in the fleet API's schema, unlike the other history items.
+        HistoryApi.Viewer viewer = new HistoryApi.Viewer(one.fields(), HistoryPage.API_BASE, one.caller().clientId(),
+                one.path(), null);
+        HistoryQueries.Page<ObjectNode> probe = historyViews.telemetry(viewer, one.vin(), type, extension,
                 List.of(), 0, 0, selection);
         q.putAll(selection);
         HistoryPage page = HistoryPage.of(tokens, HistoryPage.listOf(path, q), pageSize, indexRange, pageToken,
                 MAX_PAGE_HIGH_FREQUENCY);
         HistoryQueries.Page<ObjectNode> found = windows.isEmpty() || page.limit() == 0 ? probe
-                : historyViews.telemetry(one.viewer(), one.vin(), type, extension, windows,
+                : historyViews.telemetry(viewer, one.vin(), type, extension, windows,
                         (int) Math.min(Integer.MAX_VALUE, page.index), page.limit(), new LinkedHashMap<>());
         return ok(indexedPage(one, page, path, q, "telemetries", found.items(), found.total()));
     }
