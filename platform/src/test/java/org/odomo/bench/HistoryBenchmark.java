@@ -26,6 +26,7 @@ import org.odomo.events.VehicleEventLog;
 import org.odomo.fleet.Fleet;
 import org.odomo.fleet.FleetDirectory;
 import org.odomo.ingest.IngestGateway;
+import org.odomo.ingest.IngestOutcome;
 import org.odomo.ingest.TestVehicles;
 import org.odomo.protocol.MessageType;
 import org.odomo.support.B2bClient;
@@ -133,7 +134,8 @@ public final class HistoryBenchmark {
         jdbc.batchUpdate("INSERT INTO fleet_vehicle (vin, fleet_id, joined_at) VALUES (?, ?, ?)", members);
         log("%d vehicles registered and in the fleet in %.1f s", vehicles, seconds(t));
 
-        TripTemplate template = tripTemplate(context, cars.get(0), from.minus(Duration.ofHours(12)));
+        // Recent: the platform refuses messages older than its retention.
+        TripTemplate template = tripTemplate(context, cars.get(0), now.minus(Duration.ofHours(1)));
         t = System.nanoTime();
         long alerts = fillAlerts(jdbc, cars, from, days, alertsPerDay);
         log("%d alerts written in %.1f s", alerts, seconds(t));
@@ -278,7 +280,10 @@ public final class HistoryBenchmark {
             d.putObject("odometer").put("mileage", 10_000 + 0.6 * i);
             d.putArray("energies").addObject().put("type", "Electric").put("subType", "ElectricEnergy")
                     .put("level", 80 - 0.5 * i).put("autonomy", 240 - i);
-            gateway.submit(TestVehicles.bytes(m)).join();
+            IngestOutcome outcome = gateway.submit(TestVehicles.bytes(m)).join();
+            if (outcome != IngestOutcome.STORED) {
+                throw new IllegalStateException("the template trip's message was not stored: " + outcome);
+            }
         }
         EventConsumers.awaitCaughtUp(context.getBean(VehicleEventLog.class));
         Map<String, Object> row = context.getBean(JdbcTemplate.class).queryForMap(
