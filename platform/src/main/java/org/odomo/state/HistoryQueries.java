@@ -170,18 +170,22 @@ public class HistoryQueries {
     }
 
     /**
-     * The keyset query of a fleet-wide list over table {@code h}: the row-value comparison lets the
-     * database walk the (time, vin, id) index backwards from the key, whatever the page's depth.
-     * Public for the fleet-wide trip list, which filters on more columns ({@code extraWhere},
-     * whose parameters go after the windows').
+     * The keyset query of a fleet-wide list over table {@code h}: the database walks the (time,
+     * vin, id) index backwards from the key and checks each row's vehicle against the fleet's
+     * members, whatever the page's depth. The membership is a semi-join (EXISTS) rather than a
+     * join: with a join H2 starts from the members and sorts all their rows for every page. The
+     * plain bound on the time lets H2 start its index scan at the key; the row-value comparison
+     * then orders the rows of that very time. Public for the fleet-wide trip list, which filters
+     * on more columns ({@code extraWhere}, whose parameters go after the windows').
      */
     public static String fleetSelect(String table, String columns, String timeColumn, List<TimeWindow> windows,
             After after, String extraWhere) {
-        return "SELECT " + columns + " FROM " + table + " h JOIN fleet_vehicle fv ON fv.vin = h.vin"
-                + " WHERE fv.fleet_id = ? AND h." + timeColumn + " >= fv.joined_at AND "
-                + windows("h." + timeColumn, windows) + extraWhere
-                + (after == null ? "" : " AND (h." + timeColumn + ", h.vin, h.id) < (?, ?, ?)")
-                + " ORDER BY h." + timeColumn + " DESC, h.vin DESC, h.id DESC LIMIT ?";
+        String time = "h." + timeColumn;
+        return "SELECT " + columns + " FROM " + table + " h WHERE EXISTS (SELECT 1 FROM fleet_vehicle fv"
+                + " WHERE fv.vin = h.vin AND fv.fleet_id = ? AND " + time + " >= fv.joined_at) AND "
+                + windows(time, windows) + extraWhere
+                + (after == null ? "" : " AND " + time + " <= ? AND (" + time + ", h.vin, h.id) < (?, ?, ?)")
+                + " ORDER BY " + time + " DESC, h.vin DESC, h.id DESC LIMIT ?";
     }
 
     private static String fleetSelect(String table, String columns, String timeColumn, List<TimeWindow> windows,
@@ -209,6 +213,7 @@ public class HistoryQueries {
         List<Object> args = new ArrayList<>(List.of(args(fleetId, windows)));
         args.addAll(List.of(extra));
         if (after != null) {
+            args.add(after.time().atOffset(ZoneOffset.UTC));
             args.add(after.time().atOffset(ZoneOffset.UTC));
             args.add(after.vin());
             args.add(after.id());
