@@ -106,6 +106,10 @@ public final class HistoryBenchmark {
             run(context, port, vehicles, days, repetitions, alertsPerDay, tripsPerDay, db, out);
         } finally {
             context.close();
+            // The embedded database of a full run takes gigabytes.
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         System.exit(0);
     }
