@@ -72,13 +72,13 @@ class FleetHistoryApi {
     private final HistoryApi historyViews;
     private final TripsApi tripLists;
     private final VehicleRegistry vehicles;
-    private final PageTokens tokens;
+    private final HistoryPageTokens tokens;
     private final HistoryPagingProperties settings;
     private final Clock clock = Clock.systemUTC();
 
     FleetHistoryApi(FleetAccess fleets, AccessDecisions decisions, HistoryQueries history,
             TripQueries trips, HistoryApi historyViews, TripsApi tripLists, VehicleRegistry vehicles,
-            PageTokens tokens, HistoryPagingProperties settings) {
+            HistoryPageTokens tokens, HistoryPagingProperties settings) {
         this.fleets = fleets;
         this.decisions = decisions;
         this.history = history;
@@ -196,8 +196,8 @@ class FleetHistoryApi {
             List<ObjectNode> items, long total) {
         long end = page.rangeEnd == null ? total : Math.min(total, page.rangeEnd + 1);
         long nextIndex = page.index + page.pageSize;
-        PageTokens.Position next = !items.isEmpty() && nextIndex < end
-                ? new PageTokens.Position(nextIndex, null, null) : null;
+        HistoryPageTokens.Position next = !items.isEmpty() && nextIndex < end
+                ? new HistoryPageTokens.Position(nextIndex, null, null) : null;
         return page.body(tokens, one.caller().clientId(), path, q, name, items, total, next);
     }
 
@@ -533,8 +533,8 @@ class FleetHistoryApi {
                 itemViewer(all, vin.apply(row), scope).ifPresent(viewer -> items.add(view.of(viewer, row)));
             }
         }
-        PageTokens.Position next = more && !page.rangeEndsWithin(items.size()) && last != null
-                ? new PageTokens.Position(page.index + items.size(), total, last) : null;
+        HistoryPageTokens.Position next = more && !page.rangeEndsWithin(items.size()) && last != null
+                ? new HistoryPageTokens.Position(page.index + items.size(), total, last) : null;
         return ok(page.body(tokens, all.caller().clientId(), path, q, name, items, total, next));
     }
 

@@ -57,7 +57,7 @@ final class HistoryPage {
      *
      * @param list  what the list is: its path and filters, which a token is bound to
      */
-    static HistoryPage of(PageTokens tokens, String list, String pageSize, String indexRange, String pageToken,
+    static HistoryPage of(HistoryPageTokens tokens, String list, String pageSize, String indexRange, String pageToken,
             int maxPageSize) {
         int size = 60;
         if (pageSize != null) {
@@ -84,7 +84,7 @@ final class HistoryPage {
             }
         }
         if (pageToken != null) {
-            PageTokens.Position p = tokens.read(list, pageToken);
+            HistoryPageTokens.Position p = tokens.read(list, pageToken);
             return new HistoryPage(size, p.index(), end, p.after(), p.total(), list, pageToken);
         }
         return new HistoryPage(size, start, end, null, null, list, null);
@@ -119,8 +119,8 @@ final class HistoryPage {
      *
      * @param next where the next page starts, null when this is the last
      */
-    ObjectNode body(PageTokens tokens, String clientId, String path, Map<String, String> query, String name,
-            List<ObjectNode> items, long total, PageTokens.Position next) {
+    ObjectNode body(HistoryPageTokens tokens, String clientId, String path, Map<String, String> query, String name,
+            List<ObjectNode> items, long total, HistoryPageTokens.Position next) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode links = body.putObject("_links");
         links.set("self", Links.link(Links.href(API_BASE, clientId, path, with(query, token))));

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * refused (400) instead of being trusted.
  */
 @Component
-class PageTokens {
+class HistoryPageTokens {
 
     private static final int VERSION = 1;
     private static final int MAC_BYTES = 16;
@@ -41,13 +41,13 @@ class PageTokens {
 
     private final SecretKeySpec key;
 
-    PageTokens(HistoryPagingProperties settings) {
+    HistoryPageTokens(HistoryPagingProperties settings) {
         byte[] secret;
-        if (settings.pageTokenKey() == null || settings.pageTokenKey().isEmpty()) {
+        if (settings.tokenKey() == null || settings.tokenKey().isEmpty()) {
             secret = new byte[32];
             new SecureRandom().nextBytes(secret);
         } else {
-            secret = settings.pageTokenKey().getBytes(StandardCharsets.UTF_8);
+            secret = settings.tokenKey().getBytes(StandardCharsets.UTF_8);
         }
         this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
