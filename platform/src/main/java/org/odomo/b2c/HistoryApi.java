@@ -34,10 +34,45 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A vehicle's history: alerts, collisions, alarms, maintenance and telemetry. */
+/**
+ * A vehicle's history: alerts, collisions, alarms, maintenance and telemetry. Its views are
+ * public for the fleet API, which shows the same items with their vehicle's VIN and its own links.
+ */
 @RestController
 @RequestMapping(path = "/connectedcar/v4/user/vehicles/{id}")
-class HistoryApi {
+public class HistoryApi {
+
+    /**
+     * Whom a view is built for and where its links lead.
+     *
+     * @param fields      what the reader may see of the vehicle's data
+     * @param apiBase     the API the links are below ({@code /connectedcar/v4} or {@code /connectedcar/v3})
+     * @param clientId    the reader's client id, carried by every link
+     * @param vehiclePath the vehicle's path below {@code apiBase}
+     * @param vin         the VIN the item carries (the fleet API's items do), null for none
+     */
+    public record Viewer(FieldAccess fields, String apiBase, String clientId, String vehiclePath, String vin) {
+
+        public String href(String path) {
+            return Links.href(apiBase, clientId, path, null);
+        }
+
+        public String href(String path, Map<String, String> query) {
+            return Links.href(apiBase, clientId, path, query);
+        }
+
+        /** Adds the VIN after filtering: it names the item's vehicle, data of no catalog item. */
+        public ObjectNode withVin(ObjectNode json) {
+            if (vin != null) {
+                json.put("vin", vin);
+            }
+            return json;
+        }
+    }
+
+    static Viewer b2c(B2cCaller caller, Vehicle vehicle, FieldAccess fields) {
+        return new Viewer(fields, Links.BASE, caller.clientId(), "/user/vehicles/" + vehicle.apiId(), null);
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Map<String, List<String>> TELEMETRY_KEYS = new LinkedHashMap<>();
@@ -115,11 +150,15 @@ class HistoryApi {
     /** An alert as the API shows it to this caller; its self link is under {@code linkBase}. */
     ObjectNode alertView(B2cCaller caller, Vehicle vehicle, FieldAccess fields, VehicleHistory.AlertRecord a,
             String linkBase) {
-        Ctx ctx = new Ctx(caller, vehicle, fields);
+        return alertView(b2c(caller, vehicle, fields), a, linkBase);
+    }
+
+    /** An alert as the API shows it to the viewer; its self link is under {@code linkBase}. */
+    public static ObjectNode alertView(Viewer viewer, VehicleHistory.AlertRecord a, String linkBase) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), linkBase + "/alerts/" + a.id())));
-        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        links.set("self", Links.link(viewer.href(linkBase + "/alerts/" + a.id())));
+        links.set("vehicle", Links.link(viewer.href(viewer.vehiclePath())));
         json.put("id", a.id());
         json.put("active", a.active());
         json.put("type", a.type());
@@ -138,8 +177,8 @@ class HistoryApi {
         }
         json.put("createdAt", a.createdAt().toString());
         json.put("updatedAt", a.updatedAt().toString());
-        ctx.fields.filter("alert", json);
-        return json;
+        viewer.fields().filter("alert", json);
+        return viewer.withVin(json);
     }
 
     // ---- collisions
@@ -169,11 +208,15 @@ class HistoryApi {
     /** A collision as the API shows it to this caller; its self link is under {@code linkBase}. */
     ObjectNode collisionView(B2cCaller caller, Vehicle vehicle, FieldAccess fields, VehicleHistory.CollisionRecord c,
             String linkBase) {
-        Ctx ctx = new Ctx(caller, vehicle, fields);
+        return collisionView(b2c(caller, vehicle, fields), c, linkBase);
+    }
+
+    /** A collision as the API shows it to the viewer; its self link is under {@code linkBase}. */
+    public static ObjectNode collisionView(Viewer viewer, VehicleHistory.CollisionRecord c, String linkBase) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), linkBase + "/collisions/" + c.id())));
-        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        links.set("self", Links.link(viewer.href(linkBase + "/collisions/" + c.id())));
+        links.set("vehicle", Links.link(viewer.href(viewer.vehiclePath())));
         json.put("id", c.id());
         json.put("createdAt", c.occurredAt().toString());
         json.put("updatedAt", c.createdAt().toString());
@@ -184,8 +227,8 @@ class HistoryApi {
         if (c.pedestrian() != null) {
             json.put("pedestrian", c.pedestrian());
         }
-        ctx.fields.filter("collision", json);
-        return json;
+        viewer.fields().filter("collision", json);
+        return viewer.withVin(json);
     }
 
     // ---- alarms
@@ -297,7 +340,20 @@ class HistoryApi {
     ResponseEntity<ObjectNode> telemetryPage(B2cCaller caller, Vehicle vehicle, List<String> type,
             List<String> extension, List<String> timestamps, String pageSize, String indexRange, String pageToken,
             String path) {
-        Ctx ctx = new Ctx(caller, vehicle, access.fieldAccess(caller, vehicle));
+        Paging paging = Paging.of(pageSize, indexRange, pageToken, 2000);
+        Map<String, String> q = query(timestamps, indexRange);
+        HistoryQueries.Page<ObjectNode> page = telemetry(b2c(caller, vehicle, access.fieldAccess(caller, vehicle)),
+                vehicle.vin(), type, extension, windows(timestamps), paging.offset, paging.limit(Long.MAX_VALUE), q);
+        return ok(paging.page(caller.clientId(), path, q, "telemetries", page.items(), page.total()));
+    }
+
+    /**
+     * Telemetry items of the viewer's vehicle in the windows, newest first, as the viewer may see
+     * them, and how many there are; the {@code type} and {@code extension} parameters read are
+     * added to {@code query} for the page's links.
+     */
+    public HistoryQueries.Page<ObjectNode> telemetry(Viewer viewer, String vin, List<String> type, List<String> extension,
+            List<TimeWindow> windows, int offset, int limit, Map<String, String> query) {
         Set<String> types = new LinkedHashSet<>(split(type));
         if (types.size() > 15) {
             throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "type takes 1 to 15 values");
@@ -317,22 +373,20 @@ class HistoryApi {
                 throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "extension must be location or maintenance");
             }
         }
-        Paging paging = Paging.of(pageSize, indexRange, pageToken, 2000);
-        HistoryQueries.Page<VehicleHistory.StoredMessage> page = queries.messages(vehicle.vin(), windows(timestamps),
-                keys, paging.offset, paging.limit(Long.MAX_VALUE));
+        HistoryQueries.Page<VehicleHistory.StoredMessage> page = queries.messages(vin, windows, keys,
+                offset, limit);
         List<ObjectNode> items = new ArrayList<>();
         for (VehicleHistory.StoredMessage m : page.items()) {
-            telemetryView(ctx, m, types, extensions).ifPresent(items::add);
+            telemetryView(viewer, m, types, extensions).ifPresent(items::add);
         }
         long total = items.isEmpty() && !page.items().isEmpty() ? 0 : page.total();
-        Map<String, String> q = query(timestamps, indexRange);
         if (!types.isEmpty()) {
-            q.put("type", String.join(",", types));
+            query.put("type", String.join(",", types));
         }
         if (!extensions.isEmpty()) {
-            q.put("extension", String.join(",", extensions));
+            query.put("extension", String.join(",", extensions));
         }
-        return ok(paging.page(caller.clientId(), path, q, "telemetries", items, total));
+        return new HistoryQueries.Page<>(items, total);
     }
 
     /** How many of the newest messages {@link #latestTelemetry} looks through for one the reader may see. */
@@ -347,7 +401,7 @@ class HistoryApi {
         if (!reader.granted(Scopes.TELEMETRY) && !reader.granted(Scopes.POSITION)) {
             return Optional.empty();
         }
-        Ctx ctx = new Ctx(reader, vehicle, access.fieldAccess(reader, vehicle));
+        Viewer viewer = b2c(reader, vehicle, access.fieldAccess(reader, vehicle));
         List<String> keys = new ArrayList<>();
         for (String t : types) {
             List<String> k = TELEMETRY_KEYS.get(t);
@@ -359,7 +413,7 @@ class HistoryApi {
         List<TimeWindow> upToEvent = List.of(new TimeWindow(Instant.EPOCH, at.plusNanos(1)));
         for (VehicleHistory.StoredMessage m : queries.messages(vehicle.vin(), upToEvent, keys, 0,
                 LATEST_TELEMETRY_SCAN).items()) {
-            Optional<ObjectNode> view = telemetryView(ctx, m, types, Set.of());
+            Optional<ObjectNode> view = telemetryView(viewer, m, types, Set.of());
             if (view.isPresent()) {
                 view.get().remove("_links");
                 return view;
@@ -372,14 +426,15 @@ class HistoryApi {
      * A telemetry item as the caller may see it; empty when none of its data is visible, since
      * its links and time alone would tell when the vehicle sent data the caller may not see.
      */
-    private Optional<ObjectNode> telemetryView(Ctx ctx, VehicleHistory.StoredMessage m, Set<String> types, Set<String> extensions) {
+    private static Optional<ObjectNode> telemetryView(Viewer viewer, VehicleHistory.StoredMessage m, Set<String> types,
+            Set<String> extensions) {
         JsonNode stored = JSON.readTree(m.body());
         JsonNode data = stored.path("data");
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), base(ctx) + "/telemetry",
+        links.set("self", Links.link(viewer.href(viewer.vehiclePath() + "/telemetry",
                 Map.of("timestamps", m.measuredAt() + "/" + m.measuredAt().plusSeconds(1)))));
-        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), base(ctx))));
+        links.set("vehicle", Links.link(viewer.href(viewer.vehiclePath())));
         json.put("createdAt", m.measuredAt().toString());
         boolean all = types.isEmpty();
         if ((all || types.contains("privacy")) && data.has("privacy")) {
@@ -448,7 +503,7 @@ class HistoryApi {
         if (!extension.isEmpty()) {
             json.putObject("_embedded").set("extension", extension);
         }
-        return ctx.fields.filter("telemetry", json) ? Optional.of(json) : Optional.empty();
+        return viewer.fields().filter("telemetry", json) ? Optional.of(viewer.withVin(json)) : Optional.empty();
     }
 
     /** Telemetry objects carry no per-part createdAt: the item's own createdAt says when. */

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +19,7 @@ import org.odomo.api.ApiErrorCode;
 import org.odomo.api.ApiException;
 import org.odomo.state.VehicleHistory;
 import org.odomo.trip.Trip;
+import org.odomo.trip.TripFilter;
 import org.odomo.trip.TripQueries;
 import org.odomo.vehicle.Scopes;
 import org.odomo.vehicle.Vehicle;
@@ -34,13 +34,15 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A vehicle's trips, with the alerts, collisions, waypoints and telemetry of each. */
+/**
+ * A vehicle's trips, with the alerts, collisions, waypoints and telemetry of each. Its views and
+ * parameter readers are public for the fleet API, which shows the same trips with their VIN.
+ */
 @RestController
 @RequestMapping(path = "/connectedcar/v4/user/vehicles/{id}/trips")
-class TripsApi {
+public class TripsApi {
 
     private static final Pattern RANGE = Pattern.compile("(\\d+(?:\\.\\d)?)-(\\d+(?:\\.\\d)?)?");
-    private static final Set<String> STATES = Set.of("Nominal", "Unstarted", "DataLacking", "Unfinished");
     private static final int MAX_TRIPS_SCANNED = 20_000;
 
     private final AccessDecisions access;
@@ -72,35 +74,9 @@ class TripsApi {
             @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageToken) {
         Ctx ctx = context(id, Scopes.TRIP);
         Paging paging = Paging.of(pageSize, indexRange, pageToken, 60);
-        double[] distanceRange = range(distance, "distance");
-        double[] durationRange = range(duration, "duration");
-        List<String> wanted = new ArrayList<>();
-        if (states != null) {
-            for (String value : states) {
-                for (String s : value.split(",")) {
-                    if (!s.isBlank()) {
-                        if (!STATES.contains(s.trim())) {
-                            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "unknown trip state " + s
-                                    + "; known: " + STATES);
-                        }
-                        wanted.add(s.trim());
-                    }
-                }
-            }
-        }
-        List<Trip> matching = new ArrayList<>();
-        if (ctx.fields.allowsCategory(Scopes.TRIP)) {
-            for (TimeRanges.Range r : TimeRanges.parse(timestamps, clock.instant())) {
-                for (Trip t : trips.trips(ctx.vehicle.vin(), r.from(), r.to(), 0, MAX_TRIPS_SCANNED)) {
-                    if (within(t.distance(), distanceRange) && within(t.duration() == null ? null
-                            : t.duration().doubleValue(), durationRange) && stateMatches(t, wanted)
-                            && matching.stream().noneMatch(m -> m.id().equals(t.id()))) {
-                        matching.add(t);
-                    }
-                }
-            }
-        }
-        matching.sort(Comparator.comparing(Trip::startedAt).reversed());
+        TripFilter filter = filter(distance, duration, states);
+        List<Trip> matching = ctx.fields.allowsCategory(Scopes.TRIP)
+                ? matching(ctx.vehicle.vin(), TimeRanges.parse(timestamps, clock.instant()), filter) : List.of();
         int from = Math.min(paging.offset, matching.size());
         List<ObjectNode> items = new ArrayList<>();
         for (Trip t : matching.subList(from, from + paging.limit(matching.size()))) {
@@ -110,13 +86,53 @@ class TripsApi {
         if (timestamps != null && !timestamps.isEmpty()) {
             q.put("timestamps", String.join(",", timestamps));
         }
-        q.put("distance", distance);
-        q.put("duration", duration);
-        if (!wanted.isEmpty()) {
-            q.put("states", String.join(",", wanted));
-        }
+        q.putAll(filterQuery(filter, distance, duration));
         q.put("indexRange", indexRange);
         return ok(paging.page(ctx.caller.clientId(), ctx.base, q, "trips", items, matching.size()));
+    }
+
+    /** The vehicle's trips that started in the ranges and match the filter, newest first. */
+    public List<Trip> matching(String vin, List<TimeRanges.Range> ranges, TripFilter filter) {
+        List<Trip> matching = new ArrayList<>();
+        for (TimeRanges.Range r : ranges) {
+            for (Trip t : trips.trips(vin, r.from(), r.to(), 0, MAX_TRIPS_SCANNED)) {
+                if (filter.matches(t) && matching.stream().noneMatch(m -> m.id().equals(t.id()))) {
+                    matching.add(t);
+                }
+            }
+        }
+        matching.sort(Comparator.comparing(Trip::startedAt).reversed());
+        return matching;
+    }
+
+    /** Reads the {@code distance}, {@code duration} and {@code states} query parameters (400 when malformed). */
+    public static TripFilter filter(String distance, String duration, List<String> states) {
+        List<String> wanted = new ArrayList<>();
+        if (states != null) {
+            for (String value : states) {
+                for (String s : value.split(",")) {
+                    if (!s.isBlank()) {
+                        if (!TripFilter.STATES.contains(s.trim())) {
+                            throw new ApiException(ApiErrorCode.INVALID_PARAMETER, "unknown trip state " + s
+                                    + "; known: " + TripFilter.STATES);
+                        }
+                        wanted.add(s.trim());
+                    }
+                }
+            }
+        }
+        return new TripFilter(range(distance, "distance"), range(duration, "duration"), wanted);
+    }
+
+    /** The filter's query parameters, for the links of a page. */
+    public static Map<String, String> filterQuery(TripFilter filter, String distance, String duration) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("distance", distance);
+        q.put("duration", duration);
+        if (!filter.states().isEmpty()) {
+            q.put("states", String.join(",", filter.states()));
+        }
+        return q;
     }
 
     @GetMapping("/{tid}")
@@ -204,9 +220,14 @@ class TripsApi {
     }
 
     private static ObjectNode waypoint(Ctx ctx, VehicleHistory.PositionRecord p) {
+        return waypoint(ctx.fields, p);
+    }
+
+    /** A waypoint of a trip as the reader may see it. */
+    public static ObjectNode waypoint(FieldAccess fields, VehicleHistory.PositionRecord p) {
         ObjectNode json = feature(p.longitude(), p.latitude(), p.altitude(), p.measuredAt(), p.heading(),
                 p.signalQuality(), p.type(), p.fixStatus());
-        ctx.fields.filter("waypoint", json);
+        fields.filter("waypoint", json);
         return json;
     }
 
@@ -254,14 +275,19 @@ class TripsApi {
     }
 
     private ObjectNode view(Ctx ctx, Trip t) {
+        return view(HistoryApi.b2c(ctx.caller, ctx.vehicle, ctx.fields), t);
+    }
+
+    /** A trip as the API shows it to the viewer, below the viewer's vehicle path. */
+    public static ObjectNode view(HistoryApi.Viewer viewer, Trip t) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        String self = ctx.base + "/" + t.id();
+        String self = viewer.vehiclePath() + "/trips/" + t.id();
         ObjectNode links = json.putObject("_links");
-        links.set("self", Links.link(Links.href(ctx.caller.clientId(), self)));
-        links.set("vehicle", Links.link(Links.href(ctx.caller.clientId(), "/user/vehicles/" + ctx.vehicle.apiId())));
-        links.set("waypoints", Links.link(Links.href(ctx.caller.clientId(), self + "/wayPoints")));
-        links.set("alerts", Links.link(Links.href(ctx.caller.clientId(), self + "/alerts")));
-        links.set("collisions", Links.link(Links.href(ctx.caller.clientId(), self + "/collisions")));
+        links.set("self", Links.link(viewer.href(self)));
+        links.set("vehicle", Links.link(viewer.href(viewer.vehiclePath())));
+        links.set("waypoints", Links.link(viewer.href(self + "/wayPoints")));
+        links.set("alerts", Links.link(viewer.href(self + "/alerts")));
+        links.set("collisions", Links.link(viewer.href(self + "/collisions")));
         json.put("id", t.id());
         json.put("createdAt", t.createdAt().toString());
         json.put("updatedAt", t.updatedAt().toString());
@@ -330,8 +356,8 @@ class TripsApi {
                 }
             }
         }
-        ctx.fields.filter("trip", json);
-        return json;
+        viewer.fields().filter("trip", json);
+        return viewer.withVin(json);
     }
 
     private static ObjectNode position(Trip.Position p) {
@@ -396,19 +422,6 @@ class TripsApi {
         return new double[] {low, high};
     }
 
-    private static boolean within(Double value, double[] range) {
-        return range == null || (value != null && value >= range[0] && value <= range[1]);
-    }
-
-    private static boolean stateMatches(Trip t, List<String> wanted) {
-        if (wanted.isEmpty()) {
-            return true;
-        }
-        if (t.nominal()) {
-            return wanted.contains("Nominal");
-        }
-        return wanted.stream().anyMatch(t::hasFault);
-    }
 
     private static Map<String, String> query(List<String> timestamps, String indexRange) {
         Map<String, String> q = new LinkedHashMap<>();

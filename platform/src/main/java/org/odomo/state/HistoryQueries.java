@@ -120,11 +120,132 @@ public class HistoryQueries {
                         rs.getObject(3, Integer.class), rs.getObject(4, Double.class)), vin).stream().findFirst();
     }
 
+    // ---- fleet-wide lists, paged by keyset
+
+    /**
+     * Where a fleet-wide list resumes: the sort key of the last item of the previous page. Lists
+     * run newest first, then by VIN and id descending, so the key orders every item.
+     */
+    public record After(Instant time, String vin, String id) {
+    }
+
+    /**
+     * The fleet's alerts in the windows, newest first, after {@code after} (null for the first
+     * page): only of the vehicles in the fleet now, and of each only those that started once it
+     * had joined.
+     */
+    public List<VehicleHistory.AlertRecord> fleetAlerts(String fleetId, List<TimeWindow> windows, After after,
+            int limit) {
+        return jdbc.query(fleetSelect("alert", prefixed(VehicleHistory.ALERT_COLUMNS), "started_at", windows, after),
+                (rs, n) -> VehicleHistory.alertRow(rs), fleetArgs(fleetId, windows, after, limit));
+    }
+
+    /** How many alerts {@link #fleetAlerts} lists in all. */
+    public long fleetAlertCount(String fleetId, List<TimeWindow> windows) {
+        return fleetCount("alert", "started_at", fleetId, windows);
+    }
+
+    /** The fleet's alert with this id, if the fleet may see it (its vehicle is a member and it started after joining). */
+    public Optional<VehicleHistory.AlertRecord> fleetAlert(String fleetId, String id) {
+        return jdbc.query("SELECT " + prefixed(VehicleHistory.ALERT_COLUMNS) + " FROM alert h JOIN fleet_vehicle fv "
+                + "ON fv.vin = h.vin WHERE h.id = ? AND fv.fleet_id = ? AND h.started_at >= fv.joined_at",
+                (rs, n) -> VehicleHistory.alertRow(rs), id, fleetId).stream().findFirst();
+    }
+
+    /** As {@link #fleetAlerts}, for collisions. */
+    public List<VehicleHistory.CollisionRecord> fleetCollisions(String fleetId, List<TimeWindow> windows, After after,
+            int limit) {
+        return jdbc.query(fleetSelect("collision", prefixed(VehicleHistory.COLLISION_COLUMNS), "occurred_at", windows,
+                after), (rs, n) -> VehicleHistory.collisionRow(rs), fleetArgs(fleetId, windows, after, limit));
+    }
+
+    public long fleetCollisionCount(String fleetId, List<TimeWindow> windows) {
+        return fleetCount("collision", "occurred_at", fleetId, windows);
+    }
+
+    public Optional<VehicleHistory.CollisionRecord> fleetCollision(String fleetId, String id) {
+        return jdbc.query("SELECT " + prefixed(VehicleHistory.COLLISION_COLUMNS) + " FROM collision h JOIN fleet_vehicle "
+                + "fv ON fv.vin = h.vin WHERE h.id = ? AND fv.fleet_id = ? AND h.occurred_at >= fv.joined_at",
+                (rs, n) -> VehicleHistory.collisionRow(rs), id, fleetId).stream().findFirst();
+    }
+
+    /**
+     * The keyset query of a fleet-wide list over table {@code h}: the database walks the (time,
+     * vin, id) index backwards from the key and checks each row's vehicle against the fleet's
+     * members, whatever the page's depth. The membership is a semi-join (EXISTS) rather than a
+     * join: with a join H2 starts from the members and sorts all their rows for every page. The
+     * plain bound on the time lets H2 start its index scan at the key; the row-value comparison
+     * then orders the rows of that very time. Public for the fleet-wide trip list, which filters
+     * on more columns ({@code extraWhere}, whose parameters go after the windows').
+     */
+    public static String fleetSelect(String table, String columns, String timeColumn, List<TimeWindow> windows,
+            After after, String extraWhere) {
+        String time = "h." + timeColumn;
+        return "SELECT " + columns + " FROM " + table + " h WHERE EXISTS (SELECT 1 FROM fleet_vehicle fv"
+                + " WHERE fv.vin = h.vin AND fv.fleet_id = ? AND " + time + " >= fv.joined_at) AND "
+                + windows(time, windows) + extraWhere
+                + (after == null ? "" : " AND " + time + " <= ? AND (" + time + ", h.vin, h.id) < (?, ?, ?)")
+                + " ORDER BY " + time + " DESC, h.vin DESC, h.id DESC LIMIT ?";
+    }
+
+    private static String fleetSelect(String table, String columns, String timeColumn, List<TimeWindow> windows,
+            After after) {
+        return fleetSelect(table, columns, timeColumn, windows, after, "");
+    }
+
+    /** The count matching {@link #fleetSelect} without the key and the limit. */
+    public static String fleetCountSelect(String table, String timeColumn, List<TimeWindow> windows,
+            String extraWhere) {
+        return "SELECT COUNT(*) FROM " + table + " h JOIN fleet_vehicle fv ON fv.vin = h.vin"
+                + " WHERE fv.fleet_id = ? AND h." + timeColumn + " >= fv.joined_at AND "
+                + windows("h." + timeColumn, windows) + extraWhere;
+    }
+
+    private long fleetCount(String table, String timeColumn, String fleetId, List<TimeWindow> windows) {
+        Long n = jdbc.queryForObject(fleetCountSelect(table, timeColumn, windows, ""), Long.class,
+                args(fleetId, windows));
+        return n == null ? 0 : n;
+    }
+
+    /** Parameters of {@link #fleetSelect}: fleet, windows, {@code extra}, key, limit. */
+    public static Object[] fleetArgs(String fleetId, List<TimeWindow> windows, After after, int limit,
+            Object... extra) {
+        List<Object> args = new ArrayList<>(List.of(args(fleetId, windows)));
+        args.addAll(List.of(extra));
+        if (after != null) {
+            args.add(after.time().atOffset(ZoneOffset.UTC));
+            args.add(after.time().atOffset(ZoneOffset.UTC));
+            args.add(after.vin());
+            args.add(after.id());
+        }
+        args.add(limit);
+        return args.toArray();
+    }
+
+    /** Parameters of {@link #fleetCountSelect}: fleet, windows, {@code extra}. */
+    public static Object[] fleetCountArgs(String fleetId, List<TimeWindow> windows, Object... extra) {
+        List<Object> args = new ArrayList<>(List.of(args(fleetId, windows)));
+        args.addAll(List.of(extra));
+        return args.toArray();
+    }
+
+    private static String prefixed(String columns) {
+        StringBuilder out = new StringBuilder();
+        for (String column : columns.split(",")) {
+            out.append(out.length() == 0 ? "" : ", ").append("h.").append(column.trim());
+        }
+        return out.toString();
+    }
+
     private long count(String table, String where, String vin, List<TimeWindow> windows) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE " + where, Long.class, args(vin, windows));
     }
 
     private static String windows(String column, List<TimeWindow> windows) {
+        if (windows.isEmpty()) {
+            // No window (all of them before the data a reader may see): nothing matches.
+            return "(1 = 0)";
+        }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < windows.size(); i++) {
             parts.add("(" + column + " >= ? AND " + column + " < ?)");

@@ -55,6 +55,30 @@ public class TripQueries {
         return store.find(vin, tripId).map(r -> toTrip(r, model(vin)));
     }
 
+    /**
+     * A page of the fleet's trips that started in the windows and match the filter, newest first,
+     * after {@code after} (null for the first page): only of the vehicles in the fleet now, and of
+     * each only those that started once it had joined.
+     */
+    public List<Trip> fleetTrips(String fleetId, List<TimeWindow> windows, TripFilter filter,
+            HistoryQueries.After after, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return store.fleetList(fleetId, windows, after, filter, limit).stream()
+                .map(r -> toTrip(r, model(r.vin()))).toList();
+    }
+
+    /** How many trips {@link #fleetTrips} lists in all. */
+    public long fleetTripCount(String fleetId, List<TimeWindow> windows, TripFilter filter) {
+        return store.fleetCount(fleetId, windows, filter);
+    }
+
+    /** The trip if the fleet may see it: its vehicle is a member and it started once it had joined. */
+    public Optional<Trip> fleetTrip(String fleetId, String tripId) {
+        return store.findInFleet(fleetId, tripId).map(r -> toTrip(r, model(r.vin())));
+    }
+
     /** Positions the vehicle stored from the trip's start to its stop (to now while it goes on), in time order. */
     public List<VehicleHistory.PositionRecord> waypoints(String vin, String tripId, int offset, int limit) {
         if (limit <= 0) {

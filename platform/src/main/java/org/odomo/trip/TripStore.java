@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import org.odomo.state.HistoryQueries;
+import org.odomo.state.TimeWindow;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -162,6 +164,31 @@ class TripStore {
                 Long.class, vin, odt(lower(from)), odt(upper(to)));
         return n == null ? 0 : n;
     }
+
+    /** A page of a fleet's trips, newest first after {@code after}: see {@link HistoryQueries#fleetSelect}. */
+    List<Row> fleetList(String fleetId, List<TimeWindow> windows, HistoryQueries.After after, TripFilter filter,
+            int limit) {
+        List<Object> extra = new ArrayList<>();
+        String where = filter.sql(extra);
+        return jdbc.query(HistoryQueries.fleetSelect("trip", FLEET_COLUMNS, "started_at", windows, after, where),
+                (rs, n) -> row(rs), HistoryQueries.fleetArgs(fleetId, windows, after, limit, extra.toArray()));
+    }
+
+    long fleetCount(String fleetId, List<TimeWindow> windows, TripFilter filter) {
+        List<Object> extra = new ArrayList<>();
+        String where = filter.sql(extra);
+        Long n = jdbc.queryForObject(HistoryQueries.fleetCountSelect("trip", "started_at", windows, where), Long.class,
+                HistoryQueries.fleetCountArgs(fleetId, windows, extra.toArray()));
+        return n == null ? 0 : n;
+    }
+
+    Optional<Row> findInFleet(String fleetId, String id) {
+        return jdbc.query("SELECT " + FLEET_COLUMNS + " FROM trip h JOIN fleet_vehicle fv ON fv.vin = h.vin "
+                + "WHERE h.id = ? AND fv.fleet_id = ? AND h.started_at >= fv.joined_at", (rs, n) -> row(rs), id,
+                fleetId).stream().findFirst();
+    }
+
+    private static final String FLEET_COLUMNS = "h.id, h.vin, h.version, h.acc, h.created_at, h.updated_at";
 
     Optional<Row> find(String vin, String id) {
         return jdbc.query("SELECT " + COLUMNS + " FROM trip WHERE id = ? AND vin = ?", (rs, n) -> row(rs), id, vin)
