@@ -273,6 +273,11 @@ public class HistoryApi {
     }
 
     private Optional<ObjectNode> alarmView(Ctx ctx, VehicleHistory.AlarmRecord a) {
+        return alarmView(ctx.fields, a);
+    }
+
+    /** An alarm status or trigger as the API shows it, if the caller may see anything of it. */
+    public static Optional<ObjectNode> alarmView(FieldAccess fields, VehicleHistory.AlarmRecord a) {
         JsonNode body = JSON.readTree(a.body());
         ObjectNode alarm = JsonNodeFactory.instance.objectNode();
         alarm.put("id", a.id());
@@ -291,7 +296,7 @@ public class HistoryApi {
                         c.size() > 2 ? c.get(2).doubleValue() : null, a.measuredAt()));
             }
         }
-        return ctx.fields.filter("alarm", alarm) ? Optional.of(alarm) : Optional.empty();
+        return fields.filter("alarm", alarm) ? Optional.of(alarm) : Optional.empty();
     }
 
     // ---- maintenance

@@ -40,6 +40,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -303,6 +304,64 @@ class FleetHistoryApi {
                 p -> TripsApi.waypoint(one.fields(), p), extra);
     }
 
+    @GetMapping("/vehicles/{vid}/telemetry")
+    ResponseEntity<ObjectNode> vehicleTelemetry(@PathVariable String fid, @PathVariable String vid,
+            @RequestParam(required = false) String profile, @RequestParam(required = false) List<String> timestamps,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String pageToken, @RequestParam(required = false) List<String> type,
+            @RequestParam(required = false) List<String> extension) {
+        One one = one(fid, vid, profile, Scopes.TELEMETRY);
+        return telemetryPage(one, one.path() + "/telemetry", windows(timestamps, one.member().joinedAt()), profile,
+                timestamps, indexRange, pageSize, pageToken, type, extension);
+    }
+
+    /** A vehicle's alarm statuses and triggers since it joined the fleet (no profile: the operation has none). */
+    @GetMapping("/vehicles/{vid}/alarms")
+    ResponseEntity<ObjectNode> vehicleAlarms(@PathVariable String fid, @PathVariable String vid,
+            @RequestParam(required = false) List<String> type, @RequestParam(required = false) List<String> timestamps,
+            @RequestParam(required = false) String indexRange, @RequestParam(required = false) String pageSize,
+            @RequestParam(required = false) String pageToken) {
+        One one = one(fid, vid, null, Scopes.TELEMETRY);
+        List<String> kinds = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        for (String t : type == null ? List.<String>of() : type) {
+            for (String part : t.split(",")) {
+                switch (part.trim()) {
+                    case "vehicle.alarm.status" -> kinds.add("status");
+                    case "vehicle.alarm.trigger" -> kinds.add("trigger");
+                    default -> throw new ApiException(ApiErrorCode.INVALID_PARAMETER,
+                            "type must be vehicle.alarm.status or vehicle.alarm.trigger");
+                }
+                named.add(part.trim());
+            }
+        }
+        String path = one.path() + "/alarms";
+        Map<String, String> q = query(null, timestamps, indexRange);
+        if (!named.isEmpty()) {
+            q.put("type", String.join(",", named));
+        }
+        HistoryPage page = HistoryPage.of(tokens, HistoryPage.listOf(path, q), pageSize, indexRange, pageToken,
+                MAX_PAGE);
+        List<TimeWindow> windows = windows(timestamps, one.member().joinedAt());
+        HistoryQueries.Page<VehicleHistory.AlarmRecord> found = history.alarms(one.vin(), windows, kinds,
+                (int) Math.min(Integer.MAX_VALUE, page.index), page.limit());
+        List<ObjectNode> items = new ArrayList<>();
+        for (VehicleHistory.AlarmRecord a : found.items()) {
+            HistoryApi.alarmView(one.fields(), a).ifPresent(items::add);
+        }
+        long total = items.isEmpty() && !found.items().isEmpty() ? 0 : found.total();
+        return ok(indexedPage(one, page, path, q, "alarms", items, total));
+    }
+
+    @GetMapping("/vehicles/{vid}/alarms/{aid}")
+    ResponseEntity<ObjectNode> vehicleAlarm(@PathVariable String fid, @PathVariable String vid,
+            @PathVariable String aid) {
+        One one = one(fid, vid, null, Scopes.TELEMETRY);
+        return ok(history.alarm(one.vin(), aid).filter(a -> !a.measuredAt().isBefore(one.member().joinedAt()))
+                .flatMap(a -> HistoryApi.alarmView(one.fields(), a))
+                .orElseThrow(() -> new ApiException(ApiErrorCode.NOT_FOUND, "no alarm " + BodyRules.shown(aid))));
+    }
+
     @GetMapping("/vehicles/{vid}/trips/{tid}/telemetry")
     ResponseEntity<ObjectNode> tripTelemetry(@PathVariable String fid, @PathVariable String vid,
             @PathVariable String tid, @RequestParam(required = false) String profile,
@@ -320,7 +379,14 @@ class FleetHistoryApi {
                 windows.add(new TimeWindow(from, to));
             }
         }
-        String path = one.path() + "/trips/" + trip.id() + "/telemetry";
+        return telemetryPage(one, one.path() + "/trips/" + trip.id() + "/telemetry", windows, profile, timestamps,
+                indexRange, pageSize, pageToken, type, extension);
+    }
+
+    /** A page of the vehicle's telemetry messages within {@code windows} (already bounded by its joining). */
+    private ResponseEntity<ObjectNode> telemetryPage(One one, String path, List<TimeWindow> windows, String profile,
+            List<String> timestamps, String indexRange, String pageSize, String pageToken, List<String> type,
+            List<String> extension) {
         Map<String, String> q = query(profile, timestamps, indexRange);
         // Reads type and extension (400 when unknown) and adds them to the query before the list is named.
         Map<String, String> selection = new LinkedHashMap<>();
@@ -335,7 +401,61 @@ class FleetHistoryApi {
         HistoryQueries.Page<ObjectNode> found = windows.isEmpty() || page.limit() == 0 ? probe
                 : historyViews.telemetry(viewer, one.vin(), type, extension, windows,
                         (int) Math.min(Integer.MAX_VALUE, page.index), page.limit(), new LinkedHashMap<>());
-        return ok(indexedPage(one, page, path, q, "telemetries", found.items(), found.total()));
+        List<ObjectNode> items = new ArrayList<>();
+        found.items().forEach(item -> items.add(withoutB2cOnlyEnergyMembers(item)));
+        return ok(indexedPage(one, page, path, q, "telemetries", items, found.total()));
+    }
+
+    /**
+     * A telemetry item as the fleet API's schema has it: its engines and energies without the
+     * members only the end-user API has (its deprecated engine oil, instant consumptions, electric
+     * residual and battery capacity). The item's energies are replaced by copies: the views' parts may be shared.
+     */
+    static ObjectNode withoutB2cOnlyEnergyMembers(ObjectNode item) {
+        JsonNode engines = item.path("vehicle").path("engines");
+        if (engines.isArray() && engines.findParent("oil") != null) {
+            // the end-user API's deprecated engines[].oil (the thermic extension carries the oil)
+            tools.jackson.databind.node.ArrayNode kept = (tools.jackson.databind.node.ArrayNode) engines.deepCopy();
+            kept.forEach(engine -> ((ObjectNode) engine).remove("oil"));
+            ObjectNode vehicle = ((ObjectNode) item.get("vehicle")).deepCopy();
+            vehicle.set("engines", kept);
+            item = item.deepCopy();
+            item.set("vehicle", vehicle);
+        }
+        JsonNode energies = item.path("vehicle").path("energies");
+        if (!energies.isArray()) {
+            return item;
+        }
+        tools.jackson.databind.node.ArrayNode copy = (tools.jackson.databind.node.ArrayNode) energies.deepCopy();
+        for (JsonNode energy : copy) {
+            JsonNode extension = energy.path("extension");
+            if (extension.path("fuel") instanceof ObjectNode fuel) {
+                fuel.remove("consumption");
+                if (fuel.isEmpty()) {
+                    ((ObjectNode) extension).remove("fuel");
+                }
+            }
+            if (extension.path("electric") instanceof ObjectNode electric) {
+                electric.remove(List.of("consumption", "residual"));
+                if (electric.path("battery") instanceof ObjectNode battery) {
+                    battery.remove("capacity");
+                    if (battery.isEmpty()) {
+                        electric.remove("battery");
+                    }
+                }
+                if (electric.isEmpty()) {
+                    ((ObjectNode) extension).remove("electric");
+                }
+            }
+            if (extension instanceof ObjectNode e && e.isEmpty()) {
+                ((ObjectNode) energy).remove("extension");
+            }
+        }
+        ObjectNode vehicle = ((ObjectNode) item.get("vehicle")).deepCopy();
+        vehicle.set("energies", copy);
+        ObjectNode out = item.deepCopy();
+        out.set("vehicle", vehicle);
+        return out;
     }
 
     private <T> ResponseEntity<ObjectNode> tripList(One one, String path, String name, String profile,
