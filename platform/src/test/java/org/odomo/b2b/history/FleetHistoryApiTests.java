@@ -291,6 +291,46 @@ class FleetHistoryApiTests {
     }
 
     @Test
+    void aVehiclesTelemetryAndAlarmsAreThoseSinceItJoined() {
+        Instant before = t0.plusSeconds(200);
+        Instant after = t0.plusSeconds(3200);
+        for (Instant at : List.of(before, after)) {
+            ObjectNode alarm = TestVehicles.envelope(vin(late), late.credential(), id(), at, MessageType.EVENT);
+            alarm.putObject("event").put("name", "alarm").putObject("alarm").putObject("trigger")
+                    .put("type", "VolumetricBreakIn");
+            send(alarm);
+            ObjectNode sample = TestVehicles.envelope(vin(late), late.credential(), id(), at.plusSeconds(5),
+                    MessageType.TELEMETRY);
+            sample.putObject("data").putObject("odometer").put("mileage", at == before ? 100.0 : 200.0);
+            send(sample);
+        }
+        EventConsumers.awaitCaughtUp(events);
+        String v = vehiclePath(late);
+        JsonNode alarms = get(owner, v + "/alarms", 200);
+        assertThat(alarms.path("total").asInt()).isEqualTo(1);
+        JsonNode alarm = items(alarms, "alarms").get(0);
+        assertThat(alarm.path("trigger").path("type").asString()).isEqualTo("VolumetricBreakIn");
+        assertThat(alarm.path("trigger").path("createdAt").asString()).isEqualTo(after.toString());
+        assertThat(get(owner, v + "/alarms/" + alarm.path("id").asString(), 200)).isEqualTo(alarm);
+        assertThat(items(get(owner, v + "/alarms?type=vehicle.alarm.status", 200), "alarms")).isEmpty();
+        get(owner, v + "/alarms?type=vehicle.alarm.siren", 400);
+        get(owner, v + "/alarms/nope", 404);
+
+        JsonNode telemetry = get(owner, v + "/telemetry?pageSize=100", 200);
+        List<JsonNode> samples = items(telemetry, "telemetries");
+        assertThat(samples).isNotEmpty();
+        Instant joined = t0.plusSeconds(2500);
+        assertThat(samples).allSatisfy(t -> assertThat(Instant.parse(t.path("createdAt").asString()))
+                .isAfterOrEqualTo(joined));
+        assertThat(samples).extracting(t -> t.path("vehicle").path("odometer").path("mileage").asDouble())
+                .contains(200.0).doesNotContain(100.0);
+        get(owner, v + "/telemetry?type=vehicle.teleport", 400);
+        // another partner's fleet, or a car not in this fleet
+        get(other, v + "/alarms", 403);
+        get(owner, "/fleets/" + fleet.id() + "/vehicles/" + foreign.vehicle().apiId() + "/telemetry", 403);
+    }
+
+    @Test
     void indexPagingOfAVehicleListGoesThroughEveryItemOnce() {
         JsonNode first = get(owner, vehiclePath(open) + "/alerts?pageSize=1", 200);
         assertThat(first.path("total").asLong()).isEqualTo(2);
