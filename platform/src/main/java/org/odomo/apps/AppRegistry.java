@@ -250,7 +250,8 @@ public class AppRegistry {
         }
     }
 
-    private static String required(String value, String field, int max) {
+    /** A required text member of a registration: present, at most {@code max} characters, no NUL. */
+    static String required(String value, String field, int max) {
         if (value == null || value.isBlank()) {
             throw new InvalidRequestException(field + " is required");
         }

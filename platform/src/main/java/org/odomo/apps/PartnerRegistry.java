@@ -76,13 +76,13 @@ public class PartnerRegistry {
     }
 
     private RegisteredPartner register(PartnerRegistration request, String clientId, String password) {
-        String name = required(request.name(), "name", 120);
-        String company = required(request.company(), "company", 200);
-        String email = required(request.contactEmail(), "contactEmail", 320);
+        String name = AppRegistry.required(request.name(), "name", 120);
+        String company = AppRegistry.required(request.company(), "company", 200);
+        String email = AppRegistry.required(request.contactEmail(), "contactEmail", 320);
         if (!EMAIL.matcher(email).matches()) {
             throw new InvalidRequestException("contactEmail is not an e-mail address");
         }
-        String loginId = required(request.loginId(), "loginId", 64);
+        String loginId = AppRegistry.required(request.loginId(), "loginId", 64);
         if (!LOGIN_ID.matcher(loginId).matches()) {
             throw new InvalidRequestException("loginId must be 3 to 64 letters, digits, dots, dashes or underscores");
         }
@@ -185,19 +185,6 @@ public class PartnerRegistry {
     private void forget(Partner partner) {
         byLogin.invalidate(partner.loginId());
         byClientId.invalidate(partner.clientId());
-    }
-
-    private static String required(String value, String field, int max) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(field + " is required");
-        }
-        if (value.length() > max) {
-            throw new InvalidRequestException(field + " is longer than " + max + " characters");
-        }
-        if (value.indexOf('\0') >= 0) {
-            throw new InvalidRequestException(field + " contains a NUL character");
-        }
-        return value.trim();
     }
 
     private static String newPassword() {

@@ -28,10 +28,8 @@ import org.odomo.account.AccountManagement;
 import org.odomo.apps.App;
 import org.odomo.apps.AppRegistration;
 import org.odomo.apps.AppRegistry;
-import org.odomo.ingest.TestVehicles;
 import org.odomo.oauth.Enrollment;
 import org.odomo.oauth.WebSession;
-import org.odomo.protocol.MessageType;
 import org.odomo.protocol.ProtocolCodec;
 import org.odomo.protocol.VehicleTransport;
 import org.odomo.simulator.FleetSimulator;
@@ -43,6 +41,7 @@ import org.odomo.spec.ApiErrorFormat;
 import org.odomo.spec.KnownSpecDefect;
 import org.odomo.spec.OpenApiSpec;
 import org.odomo.spec.PublishedSpecs;
+import org.odomo.support.EventCar;
 import org.odomo.vehicle.Brand;
 import org.odomo.vehicle.ConnectedService;
 import org.odomo.vehicle.DataCategory;
@@ -61,7 +60,6 @@ import org.springframework.test.context.ActiveProfiles;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls the B2C read operations over HTTP and validates every answer against the published
@@ -201,57 +199,7 @@ class B2cConformanceTests {
                 PrivacyMode.DATA_AND_LOCATION, EnumSet.of(ConnectedService.PARTNER)));
         String credential = v.credential();
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(3));
-        List<ObjectNode> messages = new ArrayList<>();
-        int samples = 12;
-        for (int n = 0; n <= samples + 1; n++) {
-            boolean first = n == 0;
-            boolean last = n == samples + 1;
-            Instant at = t0.plusSeconds(30L * n);
-            ObjectNode m = TestVehicles.envelope(vin, credential, "ev" + n, at, first || last ? MessageType.EVENT
-                    : MessageType.TELEMETRY);
-            if (first || last) {
-                m.putObject("event").put("name", "ignition");
-            }
-            ObjectNode data = m.putObject("data");
-            data.putObject("ignition").put("type", last ? "Stop" : "Start");
-            data.putObject("position").put("heading", 90).put("type", "Acquire").put("fixStatus", "3D")
-                    .putArray("coordinates").add(2.35 + 0.003 * n).add(48.85).add(35.0);
-            double speed = first || last ? 0 : 30 + n;
-            data.putObject("kinetic").put("speed", speed).put("moving", speed > 0);
-            data.putObject("odometer").put("mileage", 1000 + 0.25 * n);
-            data.putObject("maintenance").put("daysBeforeMaintenance", 120).put("mileageBeforeMaintenance", 8000.0);
-            data.putArray("energies").addObject().put("type", "Fuel").put("subType", "FossilEnergy")
-                    .put("level", 60 - 0.1 * n).put("autonomy", 400 - n);
-            messages.add(m);
-            if (n == 4) {
-                ObjectNode alert = TestVehicles.envelope(vin, credential, "ev-alert", at.plusSeconds(5),
-                        MessageType.EVENT);
-                alert.putObject("event").put("name", "alertRaised").putObject("alert")
-                        .put("type", "LeftFrontTireUnderInflated").put("severity", "Warning");
-                messages.add(alert);
-            }
-            if (n == 8) {
-                ObjectNode collision = TestVehicles.envelope(vin, credential, "ev-collision", at.plusSeconds(5),
-                        MessageType.EVENT);
-                collision.putObject("event").put("name", "collision").putObject("collision").putArray("details")
-                        .addObject().put("side", "Rear").put("severity", "Minimal");
-                messages.add(collision);
-            }
-        }
-        ObjectNode alarm = TestVehicles.envelope(vin, credential, "ev-alarm", t0.plusSeconds(3600),
-                MessageType.EVENT);
-        alarm.putObject("event").put("name", "alarm").putObject("alarm").putObject("trigger")
-                .put("type", "VolumetricBreakIn");
-        alarm.putObject("data").putObject("position").putArray("coordinates").add(2.4).add(48.85).add(35.0);
-        messages.add(alarm);
-        try (VehicleTransport.VehicleLink link = transport.connect(vin, downlink -> {
-        })) {
-            for (ObjectNode m : messages) {
-                // Sent one after the other: each is stored before the next goes.
-                link.send(m.has("event") ? MessageType.EVENT : MessageType.TELEMETRY, TestVehicles.bytes(m))
-                        .toCompletableFuture().join();
-            }
-        }
+        EventCar.send(transport, vin, EventCar.messages(vin, credential, t0));
         return v.vehicle().apiId();
     }
 
