@@ -124,6 +124,21 @@ public class VehicleDataViews {
         return trips.tripAt(reader, vehicle, access.fieldAccess(reader, vehicle), at).map(VehicleDataViews::unlinked);
     }
 
+    /**
+     * The vehicle's latest collision at or before {@code at} and not before {@code since}, as
+     * {@code GET .../collisions/{cid}} shows it, without its links.
+     */
+    public Optional<ObjectNode> latestCollision(B2cCaller reader, Vehicle vehicle, Instant since, Instant at) {
+        FieldAccess fields = access.fieldAccess(reader, vehicle);
+        if (!reader.granted(Scopes.COLLISION) || !fields.allowsCategory(Scopes.COLLISION)) {
+            return Optional.empty();
+        }
+        return history.collisions(vehicle.vin()).stream()
+                .filter(c -> !c.occurredAt().isAfter(at) && !c.occurredAt().isBefore(since))
+                .max(java.util.Comparator.comparing(VehicleHistory.CollisionRecord::occurredAt))
+                .map(c -> unlinked(views.collisionView(reader, vehicle, fields, c, "/user/vehicles/" + vehicle.apiId())));
+    }
+
     /** The vehicle's active alerts as {@code GET .../alerts/{aid}} shows each, without their links. */
     public List<ObjectNode> activeAlerts(B2cCaller reader, Vehicle vehicle) {
         FieldAccess fields = access.fieldAccess(reader, vehicle);

@@ -8,4 +8,11 @@ package org.odomo.fleet;
 public interface StolenStates {
 
     boolean stolen(String vin);
+
+    /**
+     * The declaration of this fleet open now for the vehicle, as the fleet API's {@code Stolen}
+     * shows it without its links (a fleet monitor's {@code vehicle.stolen} extension); empty when
+     * the fleet has none open.
+     */
+    java.util.Optional<tools.jackson.databind.node.ObjectNode> openDeclaration(String fleetId, String vin);
 }

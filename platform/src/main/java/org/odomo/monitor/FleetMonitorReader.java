@@ -38,9 +38,8 @@ final class FleetMonitorReader {
     static final Set<String> VARIABLES = Set.of("$vin", "$monitorID", "$fleetID", "$vid");
     /** The {@code extendedEventParam} entries a fleet monitor's notifications carry. */
     static final Set<String> EXTENSIONS = Set.of("vehicle.doorsState", "vehicle.status", "vehicle.maintenance",
-            "vehicle.position", "vehicle.telemetry", "vehicle.alerts", "vehicle.trip");
-    /** Listed by the B2B API, not filled by this platform: refused rather than silently left out. */
-    static final Set<String> EXTENSIONS_NOT_FILLED = Set.of("vehicle.collisions", "vehicle.stolen");
+            "vehicle.position", "vehicle.telemetry", "vehicle.alerts", "vehicle.trip", "vehicle.collisions",
+            "vehicle.stolen");
 
     /** A read monitor: its triggers, and where and how its notifications go. */
     record FleetMonitorDefinition(MonitorDefinition monitor, Subscription subscription) {
@@ -189,9 +188,6 @@ final class FleetMonitorReader {
         for (int i = 0; i < node.size(); i++) {
             String at = "extendedEventParam[" + i + "]";
             String e = text(node.get(i), at);
-            if (EXTENSIONS_NOT_FILLED.contains(e)) {
-                throw invalid(at + ": '" + e + "' is not available on this platform");
-            }
             boolean known = EXTENSIONS.contains(e) || (e.startsWith("vehicle.telemetry.")
                     && MonitorReader.isTelemetryType(e.substring("vehicle.telemetry.".length())));
             if (!known) {

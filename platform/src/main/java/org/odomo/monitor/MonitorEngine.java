@@ -298,7 +298,10 @@ class MonitorEngine implements VehicleEventConsumer {
         ObjectNode event = MonitorMessages.fleetEvent(m.fleetId(), vin, n);
         Optional<Vehicle> vehicle = vehicles.findCached(vin);
         if (vehicle.isPresent() && !m.definition().extensions().isEmpty()) {
-            extensions.attachFleet(event, vehicle.get(), m.clientId(), m.contract(), m.definition(), n.at());
+            Instant joinedAt = fleetDirectory.membership(vin).filter(x -> x.fleetId().equals(m.fleetId()))
+                    .map(org.odomo.fleet.Membership::joinedAt).orElse(n.at());
+            extensions.attachFleet(event, vehicle.get(), m.fleetId(), joinedAt, m.clientId(), m.contract(),
+                    m.definition(), n.at());
         }
         // The variables a B2B attribute may name: $vin, $monitorID, $fleetID, $vid.
         Map<String, String> variables = new LinkedHashMap<>();

@@ -8,8 +8,10 @@ import java.util.Set;
 
 import org.odomo.access.B2cCaller;
 import org.odomo.b2c.VehicleDataViews;
+import org.odomo.fleet.StolenStates;
 import org.odomo.vehicle.Vehicle;
 import org.odomo.vehicle.VehicleRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.node.ArrayNode;
@@ -33,10 +35,12 @@ class MonitorExtensions {
 
     private final VehicleRegistry vehicles;
     private final VehicleDataViews views;
+    private final ObjectProvider<StolenStates> stolenStates;
 
-    MonitorExtensions(VehicleRegistry vehicles, VehicleDataViews views) {
+    MonitorExtensions(VehicleRegistry vehicles, VehicleDataViews views, ObjectProvider<StolenStates> stolenStates) {
         this.vehicles = vehicles;
         this.views = views;
+        this.stolenStates = stolenStates;
     }
 
     void attach(ObjectNode event, EvaluationStore.Watched monitor, MonitorDefinition definition, Instant at) {
@@ -59,13 +63,33 @@ class MonitorExtensions {
      * {@code endUser} profile (the contract's scopes and the car's privacy mode), the stricter of
      * its two profiles, since a notification carries no profile.
      */
-    void attachFleet(ObjectNode event, Vehicle vehicle, String clientId, Set<String> contract,
-            MonitorDefinition definition, Instant at) {
+    void attachFleet(ObjectNode event, Vehicle vehicle, String fleetId, Instant joinedAt, String clientId,
+            Set<String> contract, MonitorDefinition definition, Instant at) {
         if (definition.extensions().isEmpty()) {
             return;
         }
-        attach(event, vehicle, new B2cCaller(vehicle.ownerId() == null ? 0 : vehicle.ownerId(), vehicle.brand(),
-                clientId, contract), definition, at);
+        B2cCaller reader = new B2cCaller(vehicle.ownerId() == null ? 0 : vehicle.ownerId(), vehicle.brand(), clientId,
+                contract);
+        attach(event, vehicle, reader, definition, at);
+        // The fleet API's own: the car's latest collision since it joined, and the fleet's open
+        // stolen-vehicle declaration (present only while the car is declared stolen).
+        ArrayNode fleetOnly = event.arrayNode();
+        for (String e : definition.extensions()) {
+            if (e.equals("vehicle.collisions")) {
+                views.latestCollision(reader, vehicle, joinedAt, at)
+                        .ifPresent(c -> one(fleetOnly, e, "collisions", c));
+            } else if (e.equals("vehicle.stolen")) {
+                StolenStates states = stolenStates.getIfAvailable();
+                if (states != null) {
+                    states.openDeclaration(fleetId, vehicle.vin()).ifPresent(d -> one(fleetOnly, e, "stolen", d));
+                }
+            }
+        }
+        if (!fleetOnly.isEmpty()) {
+            ArrayNode all = event.path("extensions") instanceof ArrayNode existing ? existing : event.putArray(
+                    "extensions");
+            all.addAll(fleetOnly);
+        }
         // The B2B template's extension body is one object ({position: ...}), the B2C one a list of them.
         for (tools.jackson.databind.JsonNode item : event.path("extensions")) {
             tools.jackson.databind.JsonNode body = item.get("body");

@@ -63,7 +63,9 @@ final class MonitorReader {
     private static final Map<String, String> EXTENSIONS = Map.of("vehicle.doorsState", Scopes.TELEMETRY,
             "vehicle.status", Scopes.TELEMETRY, "vehicle.maintenance", Scopes.TELEMETRY, "vehicle.position",
             Scopes.POSITION, "vehicle.telemetry", Scopes.TELEMETRY, "vehicle.alerts", Scopes.ALERT, "vehicle.alarm",
-            Scopes.TELEMETRY, "vehicle.trip", Scopes.TRIP);
+            Scopes.TELEMETRY, "vehicle.trip", Scopes.TRIP, "vehicle.collisions", Scopes.COLLISION,
+            // (fleet monitors only) the declaration shows where the car was when it was declared stolen
+            "vehicle.stolen", Scopes.POSITION);
 
     private MonitorReader() {
     }

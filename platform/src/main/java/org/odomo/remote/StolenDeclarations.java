@@ -68,6 +68,13 @@ class StolenDeclarations implements StolenStates {
         return isOpen(vin);
     }
 
+    @Override
+    public Optional<tools.jackson.databind.node.ObjectNode> openDeclaration(String fleetId, String vin) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM stolen_declaration WHERE fleet_id = ? AND vin = ?"
+                + " AND state <> 'Closed' ORDER BY started_at DESC, id LIMIT 1").params(fleetId, vin)
+                .query(this::row).optional().map(d -> StolenVehiclesApi.body(this, d));
+    }
+
     boolean isOpen(String vin) {
         return jdbc.sql("SELECT COUNT(*) FROM stolen_declaration WHERE vin = ? AND state <> 'Closed'").param(vin)
                 .query(Integer.class).single() > 0;

@@ -146,6 +146,13 @@ class StolenVehiclesApi {
         links.set("self", FleetPages.link(caller.clientId(), path(v) + "/" + d.id()));
         links.set("vehicle", FleetPages.link(caller.clientId(), "/fleets/" + v.fleet().id() + "/vehicles/"
                 + v.vehicle().apiId()));
+        body.setAll(body(declarations, d));
+        return body;
+    }
+
+    /** The declaration's members, without links. */
+    static ObjectNode body(StolenDeclarations declarations, Declaration d) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("createdAt", d.createdAt().toString());
         body.put("updatedAt", d.updatedAt().toString());
         body.put("id", d.id());

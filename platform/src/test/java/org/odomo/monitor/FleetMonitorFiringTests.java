@@ -90,8 +90,23 @@ class FleetMonitorFiringTests {
         @Bean
         @Primary
         StolenStates stolenStates() {
-            return STOLEN::contains;
+            return new StolenStates() {
+                @Override
+                public boolean stolen(String vin) {
+                    return STOLEN.contains(vin);
+                }
+
+                @Override
+                public java.util.Optional<ObjectNode> openDeclaration(String fleetId, String vin) {
+                    return STOLEN.contains(vin) ? java.util.Optional.of(declaration(vin)) : java.util.Optional.empty();
+                }
+            };
         }
+    }
+
+    /** The declaration the stand-in declarations show for a stolen car. */
+    static ObjectNode declaration(String vin) {
+        return JSON.createObjectNode().put("id", "declared-" + vin).put("state", true);
     }
 
     /** A 1 km circle around a point in Paris; 0.05 degrees of longitude east is about 3.7 km away. */
@@ -542,6 +557,37 @@ class FleetMonitorFiringTests {
         JsonNode coordinates = extensions.get(0).path("body").path("position").path("geometry").path("coordinates");
         assertThat(coordinates.get(0).doubleValue()).isEqualTo(AWAY_LON);
         assertThat(coordinates.get(1).doubleValue()).isEqualTo(HOME_LAT);
+    }
+
+    @Test
+    void theFleetOnlyExtensionsCarryTheLatestCollisionAndTheOpenStolenDeclaration() {
+        String id = call(client, "POST", "/fleets/" + fleet.id() + "/monitors", "{\"label\": \"Hit\","
+                + " \"extendedEventParam\": [\"vehicle.collisions\", \"vehicle.stolen\"],"
+                + " \"subscribeParam\": {\"callback\": {\"webhook\": {\"name\": \"hit-hook\", \"target\": \""
+                + target("/fleet-only") + "\"}}}, \"triggerParam\": {\"triggers\": [{\"name\": \"d\", \"data\":"
+                + " {\"data\": \"vehicle.collision.side\", \"op\": \"includedIn\", \"value\": [\"Rear\"]}}],"
+                + " \"boolExp\": \"d\"}}", 202).path("monitorId").stringValue();
+        RegisteredVehicle car = fleetCar();
+        at(car, HOME_LON);
+        collision(car, "Rear");
+        JsonNode first = published(receivedAt("/fleet-only", 1).get(0)).path("events").get(0).path("extensions");
+        // not declared stolen: only the collision, the one just reported
+        assertThat(first).hasSize(1);
+        assertThat(first.get(0).path("type").stringValue()).isEqualTo("vehicle.collisions");
+        assertThat(first.get(0).path("body").path("collisions").path("details").get(0).path("side").stringValue())
+                .as(first.toString()).isEqualTo("Rear");
+        STOLEN.add(car.vehicle().vin());
+        try {
+            collision(car, "Front");
+            collision(car, "Rear");
+            JsonNode second = published(receivedAt("/fleet-only", 2).get(1)).path("events").get(0).path("extensions");
+            assertThat(second).hasSize(2);
+            assertThat(second.get(1).path("type").stringValue()).isEqualTo("vehicle.stolen");
+            assertThat(second.get(1).path("body").path("stolen")).isEqualTo(declaration(car.vehicle().vin()));
+        } finally {
+            STOLEN.remove(car.vehicle().vin());
+        }
+        assertThat(raised(id)).isEqualTo(2);
     }
 
     @Test
