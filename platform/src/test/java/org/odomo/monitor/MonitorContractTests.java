@@ -47,8 +47,14 @@ class MonitorContractTests {
         Map<String, Object> data = (Map<String, Object>) ((Map<String, Object>) schema(SharedSpecs.load(
                 "api-b2c.yaml"), "DataTrigger").get("properties")).get("data");
         List<String> published = ((List<Object>) data.get("enum")).stream().map(String::valueOf).toList();
+        assertThat(EnumSet.allOf(DataPath.class).stream().filter(p -> !p.fleetOnly()).map(DataPath::wireName)
+                .toList()).containsExactlyElementsOf(published).hasSize(29);
+        // The fleet monitors' paths: the B2B table's, which has the B2C ones and six of its own.
+        Map<String, Object> fleetData = (Map<String, Object>) ((Map<String, Object>) schema(SharedSpecs.load(
+                "api-b2b.yaml"), "DataTrigger").get("properties")).get("data");
         assertThat(EnumSet.allOf(DataPath.class).stream().map(DataPath::wireName).toList())
-                .containsExactlyElementsOf(published).hasSize(29);
+                .containsExactlyInAnyOrderElementsOf(((List<Object>) fleetData.get("enum")).stream()
+                        .map(String::valueOf).toList());
         // The description's table: | data [(note)] | type | op/op/op | value |
         Map<String, Set<Op>> tableOps = new LinkedHashMap<>();
         Pattern row = Pattern.compile("\\|\\s*([a-zA-Z.]+)[^|]*\\|[^|]*\\|([^|]*)\\|");
@@ -66,7 +72,9 @@ class MonitorContractTests {
         }
         assertThat(tableOps).hasSize(29);
         for (DataPath p : DataPath.values()) {
-            assertThat(p.ops()).as(p.wireName()).isEqualTo(tableOps.get(p.wireName()));
+            if (!p.fleetOnly()) {
+                assertThat(p.ops()).as(p.wireName()).isEqualTo(tableOps.get(p.wireName()));
+            }
         }
         // The previous table: data and eligible operators.
         Map<String, Object> previous = (Map<String, Object>) ((Map<String, Object>) schema(SharedSpecs.load(
@@ -84,7 +92,7 @@ class MonitorContractTests {
                 previousOps.put(m.group(1), ops);
             }
         }
-        for (DataPath p : DataPath.values()) {
+        for (DataPath p : EnumSet.allOf(DataPath.class).stream().filter(d -> !d.fleetOnly()).toList()) {
             assertThat(p.previousOps()).as(p.wireName())
                     .isEqualTo(previousOps.getOrDefault(p.wireName(), EnumSet.noneOf(Op.class)));
         }
@@ -93,8 +101,14 @@ class MonitorContractTests {
     @Test
     void eachDataPathNeedsTheScopeOfItsCategory() {
         for (DataPath p : DataPath.values()) {
+            if (p.wireName().equals("stolen.state")) {
+                // the fleet owner's own declaration, not vehicle data
+                assertThat(p.scopes()).as(p.wireName()).isEmpty();
+                continue;
+            }
             String expected = p.wireName().equals("vehicle.alert") ? Scopes.ALERT
-                    : p.wireName().startsWith("vehicle.trip.") ? Scopes.TRIP : Scopes.TELEMETRY;
+                    : p.wireName().startsWith("vehicle.trip") ? Scopes.TRIP
+                    : p.wireName().startsWith("vehicle.collision.") ? Scopes.COLLISION : Scopes.TELEMETRY;
             assertThat(p.scopes()).as(p.wireName()).containsExactly(expected);
         }
     }
