@@ -57,7 +57,8 @@ class DeliveryEngine implements SmartLifecycle {
     private volatile Channels channels;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore slots;
-    private final ExecutorService pool;
+    /** Made at each start and shut down at each stop: a stopped engine can be started again. */
+    private volatile ExecutorService pool;
     private final ReentrantLock polling = new ReentrantLock();
     private final AtomicBoolean nudged = new AtomicBoolean();
     /** The last look found as many due streams as it could take: more are probably waiting. */
@@ -77,7 +78,6 @@ class DeliveryEngine implements SmartLifecycle {
         // is a set-up error, not a failure of the first delivery.
         WebhookChannel.requireHostHeader();
         this.slots = new Semaphore(settings.concurrency());
-        this.pool = newPool(settings.concurrency());
     }
 
     private record Channels(WebhookChannel webhooks, WebsocketChannel websockets, PushChannel push) {
@@ -132,7 +132,13 @@ class DeliveryEngine implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        // A stopped context is started again (the test framework pauses and resumes the ones it
+        // keeps): the pool the last stop shut down is replaced.
+        pool = newPool(settings.concurrency());
         running = true;
         if (settings.enabled()) {
             loop = scheduler.scheduleWithFixedDelay(this::poll, settings.pollInterval());
@@ -140,12 +146,16 @@ class DeliveryEngine implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         ScheduledFuture<?> l = loop;
         if (l != null) {
             l.cancel(false);
         }
+        ExecutorService pool = this.pool;
         pool.shutdown();
         try {
             pool.awaitTermination(settings.timeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);

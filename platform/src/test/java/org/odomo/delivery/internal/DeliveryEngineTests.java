@@ -547,6 +547,20 @@ class DeliveryEngineTests {
     }
 
     @Test
+    void anEngineStoppedAndStartedAgainDeliversAsBefore() {
+        // What a context paused and resumed does to its lifecycle beans (the test framework pauses
+        // the contexts it keeps while another runs).
+        DeliveryEngine engine = app.getBean(DeliveryEngine.class);
+        engine.stop();
+        engine.start();
+        webhookTo("cb-restarted", "/restarted", DeliveryPolicy.endUser(), List.of());
+        UUID id = enqueue("cb-restarted", "stream-restarted", clock.instant(), 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomeOf(id).equals("DELIVERED:"));
+        assertThat(acknowledgedMessages("/restarted")).extracting(m -> m.path("notificationId").stringValue())
+                .containsExactly(id.toString());
+    }
+
+    @Test
     void twoEnginesOnOneDatabaseDeliverEachNotificationOnce() throws Exception {
         DeliveryEngine second = new DeliveryEngine(store, List.of(destinations), settings, metrics, scheduler,
                 java.util.Optional.of((Clock) clock));
